@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 struct ie_inode;
+struct ie_dir_index;
 
 /* Where a regular file's bytes come from; read by the writer with pread(). */
 enum ie_data_kind {
@@ -70,6 +71,10 @@ struct ie_inode {
 	/* Writer-private fields; importers leave them alone. */
 	uint64_t nid;
 	void *priv;
+
+	/* Tree-private fields, maintained by lib/tree.c. */
+	uint32_t nr_entries;		/* dentries naming this inode */
+	struct ie_dir_index *index;	/* name hash of big directories */
 };
 
 struct ie_tree {

@@ -1,0 +1,92 @@
+# initerofs userspace: the library (lib/), the command (programs/) and the
+# cmocka unit tests (tests/unit/). Sources are found by wildcard so that a
+# new lib/*.c or programs/*.c needs no edit here.
+#
+#   make                 library + programs/initerofs
+#   make check           every tests/unit/*.c as its own program, run plainly
+#                        and again under ASan + UBSan
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make WERROR=1        warnings are errors (CI)
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+
+OUT     := build/user
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -D_GNU_SOURCE -pthread
+CPPFLAGS += -Iinclude -MMD -MP
+ifeq ($(WERROR),1)
+CFLAGS  += -Werror
+endif
+LDLIBS  += -llz4 -lzstd -lz -llzma -lbz2 -lpthread
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+
+LIB_SRCS  := $(sort $(wildcard lib/*.c))
+PROG_SRCS := $(sort $(wildcard programs/*.c))
+TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
+
+LIB       := lib/libiniterofs.a
+LIB_ASAN  := $(OUT)/asan/libiniterofs.a
+PROG      := programs/initerofs
+
+LIB_OBJS      := $(LIB_SRCS:%.c=$(OUT)/%.o)
+LIB_ASAN_OBJS := $(LIB_SRCS:%.c=$(OUT)/asan/%.o)
+PROG_OBJS     := $(PROG_SRCS:%.c=$(OUT)/%.o)
+TESTS         := $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/%_test)
+TESTS_ASAN    := $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/%_test)
+
+.PHONY: all check install clean
+all: $(LIB) $(PROG)
+
+$(OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(OUT)/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIB_ASAN): $(LIB_ASAN_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(PROG): $(PROG_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PROG_OBJS) $(LIB) $(LDLIBS)
+
+$(OUT)/tests/%_test: $(OUT)/tests/unit/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+$(OUT)/asan/tests/%_test: $(OUT)/asan/tests/unit/%.o $(LIB_ASAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(LIB_ASAN) -lcmocka $(LDLIBS)
+
+# Run every unit test program; report all failures, fail if any failed.
+check: $(TESTS) $(TESTS_ASAN)
+	@fail=0; for t in $(TESTS) $(TESTS_ASAN); do \
+		echo "== $$t"; \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+			./$$t || { echo "FAILED: $$t"; fail=1; }; \
+	done; exit $$fail
+
+install: $(PROG)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/initerofs
+	if [ -f docs/initerofs.1 ]; then \
+		install -d $(DESTDIR)$(MANDIR)/man1 && \
+		install -m 0644 docs/initerofs.1 $(DESTDIR)$(MANDIR)/man1/initerofs.1; \
+	fi
+
+clean:
+	rm -rf $(OUT) $(LIB) $(PROG)
+
+-include $(LIB_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(PROG_OBJS:.o=.d)
+-include $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/unit/%.d)
+-include $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/unit/%.d)

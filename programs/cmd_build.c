@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include "commands.h"
+int cmd_build(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "initerofs build: not implemented yet\n"); return 2; }

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include "commands.h"
+int cmd_convert(int argc, char **argv) { (void)argc; (void)argv; fprintf(stderr, "initerofs convert: not implemented yet\n"); return 2; }
