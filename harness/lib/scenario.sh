@@ -1,0 +1,143 @@
+# Boot-scenario helpers for tests/boot/*.t (sourced after cd to the project
+# root). A test builds an initrd layout, boots it, then asserts on what the
+# guest /init reported (IEROFS key=value lines) and on the kernel log. Every
+# expect_* prints TAP lines; none exits, so one failed boot shows all its
+# problems. Do not use `set -e` in tests: a failed check returns non-zero.
+
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+. "$HARNESS_DIR/lib/tap.sh"
+
+TEST_NAME=$(basename "$0" .t)
+LOG_DIR=$HARNESS_OUT/logs/$TEST_NAME
+KERNEL=
+ROOTFS=
+LOG=
+CASE=
+
+# The kernel under test: $INITEROFS_BZIMAGE (scripts/test sets it) or what
+# scripts/build-kernel builds. Without one the script fails at once.
+scenario_setup() {
+	mkdir -p "$LOG_DIR"
+	if [ -n "${INITEROFS_BZIMAGE:-}" ]; then
+		KERNEL=$INITEROFS_BZIMAGE
+	elif [ -x "$PROJECT_ROOT/scripts/build-kernel" ]; then
+		KERNEL=$("$PROJECT_ROOT/scripts/build-kernel" | tail -n 1)
+	fi
+	if [ -z "$KERNEL" ] || [ ! -f "$KERNEL" ]; then
+		ok 1 "kernel to boot (INITEROFS_BZIMAGE or scripts/build-kernel): '${KERNEL}'"
+		done_testing
+	fi
+	ROOTFS=$("$HARNESS_DIR/mkrootfs" | tail -n 1)
+	if [ ! -d "$ROOTFS" ]; then
+		ok 1 "test rootfs built"
+		done_testing
+	fi
+	diag "kernel: $KERNEL" "rootfs: $ROOTFS"
+}
+
+# boot_case NAME LAYOUT [APPEND [harness/boot options...]]
+# Builds the initrd, boots it, leaves the serial log in $LOG. One TAP line:
+# the guest ran to the end of /init's report and powered off.
+boot_case() {
+	local name=$1 layout=$2 append=${3:-} initrd rc=0
+	shift 3 2>/dev/null || shift $#
+	CASE=$name
+	LOG=$LOG_DIR/$name.log
+	rm -f "$LOG" "$LOG.meta" "$LOG.stderr"
+	if ! initrd=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$initrd" ]; then
+		ok 1 "$name: build initrd '$layout'"
+		return 1
+	fi
+	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$initrd" -a "$append" -l "$LOG" -t 180 "$@" >/dev/null || rc=$?
+	[ "$rc" -eq 0 ] && [ "$(report end)" = ok ]
+	ok $? "$name: /init reported to the end and the guest powered off ($layout, ${append:-no extra append})" ||
+		diag "QEMU status $rc; log $LOG; last lines:" "$(tail -n 25 "$LOG" 2>/dev/null)"
+}
+
+# report KEY: the first value /init reported for KEY in the current log.
+report() {
+	report_all "$1" | head -n 1
+}
+
+report_all() {
+	awk -v k="IEROFS $1=" 'index($0, k) == 1 { print substr($0, length(k) + 1) }' "$LOG" 2>/dev/null
+}
+
+# Kernel lines from the console before /init silenced it, and from dmesg
+# as /init dumped it at the end: together the whole story.
+kernel_log() {
+	{
+		grep -v '^IEROFS ' "$LOG"
+		report_all kmsg
+	} 2>/dev/null
+}
+
+initerofs_lines() {
+	kernel_log | grep -F 'initerofs:' | sed 's/^\[ *[0-9.]*\] //' | awk '!seen[$0]++'
+}
+
+expect_clean_kernel() {
+	unlike "$(kernel_log)" 'Oops|BUG:|Call Trace|general protection fault|WARNING: CPU|Kernel panic|Unable to handle' \
+		"$CASE: no oops, BUG, warning or panic in the kernel log"
+}
+
+expect_root_erofs_overlay() {
+	is "$(report root.fstype)" overlay "$CASE: / is an overlay"
+	local mounted instances
+	mounted=$(report_all mount | awk '$3 == "erofs"')
+	instances=$(report erofs.instances)
+	[ -n "$mounted$instances" ]
+	ok $? "$CASE: an EROFS filesystem is mounted (/proc/mounts or /sys/fs/erofs)" ||
+		diag "mounts:" "$(report_all mount)"
+}
+
+expect_root_rootfs() {
+	is "$(report root.fstype)" rootfs "$CASE: / is the usual rootfs"
+	unlike "$(report_all mount)" ' (erofs|overlay) ' "$CASE: no EROFS or overlay mounted"
+}
+
+expect_hashes() {
+	local listed
+	listed=$(grep -c . "$ROOTFS/etc/harness/sha256.list")
+	is "$(report hash.listed)" "$listed" "$CASE: the guest sees the host's list of $listed files"
+	is "$(report hash.ok)" "$listed" "$CASE: every file's sha256 matches the host's"
+	is "$(report hash.bad)" 0 "$CASE: no file missing or different" ||
+		diag "$(report_all hash.fail | head -n 10)"
+}
+
+expect_writes() {
+	is "$(report write.etc)" ok "$CASE: /etc/x written and read back"
+	is "$(report write.tmp)" ok "$CASE: /tmp/y written and read back"
+	is "$(report write.copyup)" ok "$CASE: a lower-layer file changed in place (copy-up)"
+	is "$(report delete.lower)" ok "$CASE: a lower-layer file deleted"
+}
+
+expect_init() {
+	is "$(report init)" "$1" "$CASE: the init that ran is $1"
+}
+
+# expect_initerofs REGEX WHAT: some initerofs: kernel line matches.
+expect_initerofs() {
+	like "$(initerofs_lines)" "$1" "$CASE: initerofs: log line $2" ||
+		diag "initerofs lines:" "$(initerofs_lines)"
+}
+
+expect_no_initerofs() {
+	unlike "$(initerofs_lines)" "$1" "$CASE: no initerofs: log line $2"
+}
+
+# The unpacked files sit in the rootfs tmpfs (Shmem) on a cpio boot and
+# must not on an EROFS boot: a copy in RAM is what initerofs avoids.
+expect_shmem_at_init() {
+	local op=$1 kb=$2 words
+	case $op in
+	-ge) words="at least" ;;
+	-lt) words="below" ;;
+	*) words=$op ;;
+	esac
+	cmp_num "$(report mem.init.Shmem)" "$op" "$kb" "$CASE: Shmem (files in tmpfs) at /init $words $kb kB"
+}
+
+rootfs_kb() {
+	cat "$(dirname "$ROOTFS")/size-kb"
+}
