@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Walking an image's tree: what `ls -R`, `info`, `extract` and `check`
+ * share. The image decides the shape of the tree, so the walk defends
+ * itself: each directory is entered once (a second entry means a cycle or a
+ * hard-linked directory), depth is capped, and names that could escape a
+ * directory when extracted ("..", "a/b") are refused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "initerofs/inode.h"
+#include "initerofs/reader.h"
+
+/* Deeper than any path the kernel could open (PATH_MAX / 2). */
+#define MAX_DEPTH	2048
+
+struct child {
+	size_t name_off, name_len;	/* in the walk's name arena */
+	uint64_t nid;
+	unsigned int file_type;
+};
+
+struct children {
+	struct child *v;
+	size_t n, cap;
+	char *names;
+	size_t names_len, names_cap;
+};
+
+struct walker {
+	struct ie_image *img;
+	const struct ie_walk_ops *ops;
+	void *ctx;
+	struct ie_nidmap seen;
+	char *path;
+	size_t path_len, path_cap;
+};
+
+static void problem(struct walker *w, const char *msg)
+{
+	if (w->ops->problem)
+		w->ops->problem(w->ctx, w->path_len ? w->path : "/", msg);
+}
+
+static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 64;
+	void *nbuf;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	nbuf = realloc(*buf, ncap * elem);
+	if (!nbuf)
+		return -ENOMEM;
+	*buf = nbuf;
+	*cap = ncap;
+	return 0;
+}
+
+/* The root path is "/"; children are appended as "/name". */
+static int push_name(struct walker *w, const char *name, size_t len)
+{
+	if (reserve((void **)&w->path, &w->path_cap, w->path_len + len + 2, 1))
+		return -ENOMEM;
+	w->path[w->path_len++] = '/';
+	memcpy(w->path + w->path_len, name, len);
+	w->path_len += len;
+	w->path[w->path_len] = '\0';
+	return 0;
+}
+
+static const char *bad_name(const char *name, size_t len)
+{
+	if (memchr(name, '/', len))
+		return "entry name contains '/'";
+	if (memchr(name, '\0', len))
+		return "entry name contains a NUL byte";
+	return NULL;
+}
+
+static int collect(void *data, const struct ie_rdirent *de)
+{
+	struct children *c = data;
+	struct child *ch;
+
+	if ((de->name_len == 1 && de->name[0] == '.') ||
+	    (de->name_len == 2 && !memcmp(de->name, "..", 2)))
+		return 0;
+	if (reserve((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)) ||
+	    reserve((void **)&c->names, &c->names_cap,
+		    c->names_len + de->name_len + 1, 1))
+		return -ENOMEM;
+	ch = &c->v[c->n++];
+	ch->name_off = c->names_len;
+	ch->name_len = de->name_len;
+	ch->nid = de->nid;
+	ch->file_type = de->file_type;
+	memcpy(c->names + c->names_len, de->name, de->name_len);
+	c->names_len += de->name_len;
+	c->names[c->names_len++] = '\0';
+	return 0;
+}
+
+static int walk_dir(struct walker *w, const struct ie_walk_entry *dir);
+
+/* Read, visit and (for a directory) descend into one child. */
+static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
+		      const struct child *ch, const char *name,
+		      unsigned long *nr_subdirs)
+{
+	struct ie_rinode ino;
+	struct ie_walk_entry e;
+	const char *why = bad_name(name, ch->name_len);
+	uint32_t *slot;
+	bool added;
+	int ret;
+
+	if (why) {
+		problem(w, why);
+		return 0;
+	}
+	if (ie_inode_read(w->img, ch->nid, &ino)) {
+		problem(w, ie_image_error(w->img));
+		return 0;
+	}
+	slot = ie_nidmap_slot(&w->seen, ch->nid, &added);
+	if (!slot)
+		return -ENOMEM;
+	if (S_ISDIR(ino.mode)) {
+		if (!added) {
+			problem(w, "directory reached a second time (a cycle or a hard-linked directory)");
+			return 0;
+		}
+		++*nr_subdirs;
+	}
+	e = (struct ie_walk_entry){
+		.path = w->path, .name = name, .ino = &ino,
+		.parent_nid = dir->ino->nid, .file_type = ch->file_type,
+		.depth = dir->depth + 1, .first = added,
+	};
+	ret = w->ops->visit(w->ctx, &e);
+	if (ret < 0 || ret == IE_WALK_SKIP || !S_ISDIR(ino.mode))
+		return ret < 0 ? ret : 0;
+	if (e.depth >= MAX_DEPTH) {
+		problem(w, "tree deeper than 2048 levels: not descending");
+		return 0;
+	}
+	return walk_dir(w, &e);
+}
+
+static int walk_dir(struct walker *w, const struct ie_walk_entry *dir)
+{
+	struct children c = { 0 };
+	unsigned long nr_subdirs = 0;
+	size_t i, saved = w->path_len;
+	int ret;
+
+	ret = ie_dir_iterate(w->img, dir->ino, collect, &c);
+	if (ret == -ENOMEM)
+		goto out;
+	if (ret)
+		problem(w, ie_image_error(w->img));
+	ret = 0;
+	for (i = 0; i < c.n && ret >= 0; i++) {
+		const char *name = c.names + c.v[i].name_off;
+
+		ret = push_name(w, name, c.v[i].name_len);
+		if (!ret)
+			ret = walk_child(w, dir, &c.v[i], name, &nr_subdirs);
+		w->path_len = saved;
+		w->path[saved] = '\0';
+	}
+	if (ret >= 0 && w->ops->leave)
+		ret = w->ops->leave(w->ctx, dir, nr_subdirs);
+out:
+	free(c.v);
+	free(c.names);
+	return ret;
+}
+
+int ie_walk(struct ie_image *img, const char *path,
+	    const struct ie_walk_ops *ops, void *ctx)
+{
+	struct walker w = { .img = img, .ops = ops, .ctx = ctx };
+	struct ie_walk_entry e;
+	struct ie_rinode ino;
+	bool added;
+	int ret;
+
+	ret = ie_path_resolve(img, path, true, &ino);
+	if (ret)
+		return ret;
+	if (!ie_nidmap_slot(&w.seen, ino.nid, &added) ||
+	    reserve((void **)&w.path, &w.path_cap, 2, 1)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	w.path[0] = '\0';
+	e = (struct ie_walk_entry){
+		.path = "/", .name = "", .ino = &ino, .parent_nid = ino.nid,
+		.file_type = ie_mode_to_ftype(ino.mode), .first = true,
+	};
+	ret = ops->visit(ctx, &e);
+	if (ret >= 0 && ret != IE_WALK_SKIP && S_ISDIR(ino.mode))
+		ret = walk_dir(&w, &e);
+	if (ret > 0)
+		ret = 0;
+out:
+	ie_nidmap_free(&w.seen);
+	free(w.path);
+	return ret;
+}
