@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Turning one extent's stored bytes into file bytes, with the same rules
- * as Linux 6.12's decompressors: zero padding in front of LZ4 and LZMA
- * data, exact output length, and the two ways uncompressed pclusters are
- * laid out (shifted and interlaced).
+ * as Linux 6.12's decompressors: zero padding in front of compressed data,
+ * exact output length (the algorithms themselves are in compress.c), and
+ * the two ways uncompressed pclusters are laid out (shifted, interlaced).
  */
 #include <errno.h>
-#include <lz4.h>
-#include <lzma.h>
 #include <string.h>
 
+#include "initerofs/compress.h"
 #include "initerofs/reader.h"
 #include "reader_internal.h"
 
@@ -44,83 +43,29 @@ static int corrupt(struct ie_image *img, const struct ie_extent *ext,
 }
 
 /*
- * Compressed data is aligned to the end of its pcluster; the zeros in
- * front are padding. The kernel only looks for the first nonzero byte in
- * the pcluster's first block.
+ * Compressed data is aligned to the end of its pcluster behind zero
+ * padding; the kernel looks for its first byte only in the pcluster's
+ * first block (which, for a tail-packed pcluster, starts mid-block).
  */
-static int skip_zero_padding(struct ie_image *img, const struct ie_extent *ext,
-			     const uint8_t *in, size_t *margin)
+static int decode_compressed(struct ie_image *img, const struct ie_extent *ext,
+			     const uint8_t *in, uint8_t *out)
 {
 	uint32_t bs = img->si.blksz;
-	size_t limit = ext->plen, i;
+	unsigned int alg;
+	int margin, ret;
 
-	if (limit > bs - (ext->pa & (bs - 1)))
-		limit = bs - (ext->pa & (bs - 1));
-	for (i = 0; i < limit; i++)
-		if (in[i])
-			break;
-	if (i == limit)
+	alg = ext->kind == IE_EXTENT_LZMA ? Z_EROFS_COMPRESSION_LZMA :
+					    Z_EROFS_COMPRESSION_LZ4;
+	margin = ie_zero_padding(in, ext->plen, bs - (ext->pa & (bs - 1)));
+	if (margin < 0)
 		return corrupt(img, ext, "first block holds only zero padding");
-	*margin = i;
+	ret = ie_decompress(alg, in + margin, ext->plen - (size_t)margin, out,
+			    ext->llen, img->si.lzma_dict_size);
+	if (ret == -EOPNOTSUPP)
+		return corrupt(img, ext, "algorithm not supported by this build");
+	if (ret)
+		return corrupt(img, ext, "compressed data does not decode to exactly the extent's length");
 	return 0;
-}
-
-static int decode_lz4(struct ie_image *img, const struct ie_extent *ext,
-		      const uint8_t *in, uint8_t *out)
-{
-	bool zero_padding = img->si.sb.feature_incompat &
-			    EROFS_INCOMPAT_ZERO_PADDING;
-	size_t margin = 0;
-	int got;
-
-	if (zero_padding && skip_zero_padding(img, ext, in, &margin))
-		return -EUCLEAN;
-	/* Without zero padding a pcluster may hold more than the extent. */
-	if (zero_padding)
-		got = LZ4_decompress_safe((const char *)in + margin, (char *)out,
-					  (int)(ext->plen - margin),
-					  (int)ext->llen);
-	else
-		got = LZ4_decompress_safe_partial((const char *)in, (char *)out,
-						  (int)ext->plen,
-						  (int)ext->llen,
-						  (int)ext->llen);
-	if (got < 0)
-		return corrupt(img, ext, "LZ4 data is malformed");
-	if ((uint64_t)got != ext->llen)
-		return corrupt(img, ext, "LZ4 data decodes to the wrong length");
-	return 0;
-}
-
-/* MicroLZMA: an LZMA stream without header, sizes known from the map. */
-static int decode_lzma(struct ie_image *img, const struct ie_extent *ext,
-		       const uint8_t *in, uint8_t *out)
-{
-	lzma_stream strm = LZMA_STREAM_INIT;
-	uint32_t dict = img->si.lzma_dict_size;
-	size_t margin = 0;
-	lzma_ret lr;
-	int ret = 0;
-
-	if (skip_zero_padding(img, ext, in, &margin))
-		return -EUCLEAN;
-	if (dict < 4096)
-		dict = Z_EROFS_LZMA_MAX_DICT_SIZE;
-	lr = lzma_microlzma_decoder(&strm, ext->plen - margin, ext->llen, true,
-				    dict);
-	if (lr != LZMA_OK)
-		return ie_image_set_error(img, -ENOMEM,
-					  "reader: cannot start the LZMA decoder (%d)",
-					  (int)lr);
-	strm.next_in = in + margin;
-	strm.avail_in = ext->plen - margin;
-	strm.next_out = out;
-	strm.avail_out = ext->llen;
-	lr = lzma_code(&strm, LZMA_FINISH);
-	if ((lr != LZMA_STREAM_END && lr != LZMA_OK) || strm.avail_out)
-		ret = corrupt(img, ext, "LZMA data is malformed");
-	lzma_end(&strm);
-	return ret;
 }
 
 /*
@@ -159,9 +104,8 @@ int ie_extent_decompress(struct ie_image *img, const struct ie_extent *ext,
 			memcpy(out, in, ext->llen);
 		return 0;
 	case IE_EXTENT_LZ4:
-		return decode_lz4(img, ext, in, out);
 	case IE_EXTENT_LZMA:
-		return decode_lzma(img, ext, in, out);
+		return decode_compressed(img, ext, in, out);
 	default:
 		return ie_image_set_error(img, -EOPNOTSUPP,
 					  "%s extent at file offset %llu: algorithm not supported by this reader",
