@@ -13,6 +13,7 @@ KERNEL=
 ROOTFS=
 LOG=
 CASE=
+INITRD=
 
 # The kernel under test: $INITEROFS_BZIMAGE (scripts/test sets it) or what
 # scripts/build-kernel builds. Without one the script fails at once.
@@ -36,19 +37,19 @@ scenario_setup() {
 }
 
 # boot_case NAME LAYOUT [APPEND [harness/boot options...]]
-# Builds the initrd, boots it, leaves the serial log in $LOG. One TAP line:
+# Builds the initrd ($INITRD), boots it, leaves the serial log in $LOG. One TAP line:
 # the guest ran to the end of /init's report and powered off.
 boot_case() {
-	local name=$1 layout=$2 append=${3:-} initrd rc=0
+	local name=$1 layout=$2 append=${3:-} rc=0
 	shift 3 2>/dev/null || shift $#
 	CASE=$name
 	LOG=$LOG_DIR/$name.log
 	rm -f "$LOG" "$LOG.meta" "$LOG.stderr"
-	if ! initrd=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$initrd" ]; then
+	if ! INITRD=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$INITRD" ]; then
 		ok 1 "$name: build initrd '$layout'"
 		return 1
 	fi
-	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$initrd" -a "$append" -l "$LOG" -t 180 "$@" >/dev/null || rc=$?
+	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$INITRD" -a "$append" -l "$LOG" -t 180 "$@" >/dev/null || rc=$?
 	[ "$rc" -eq 0 ] && [ "$(report end)" = ok ]
 	ok $? "$name: /init reported to the end and the guest powered off ($layout, ${append:-no extra append})" ||
 		diag "QEMU status $rc; log $LOG; last lines:" "$(tail -n 25 "$LOG" 2>/dev/null)"
@@ -140,4 +141,19 @@ expect_shmem_at_init() {
 
 rootfs_kb() {
 	cat "$(dirname "$ROOTFS")/size-kb"
+}
+
+# Byte offset of the EROFS image in an initrd file: the first 4-byte-aligned
+# position whose superblock (1024 bytes further) carries the EROFS magic.
+erofs_offset() {
+	perl -e '
+		open(my $fh, "<:raw", $ARGV[0]) or die "$ARGV[0]: $!\n";
+		my $data = do { local $/; <$fh> };
+		my $magic = pack("V", 0xE0F5E1E2);
+		for (my $at = index($data, $magic); $at >= 0; $at = index($data, $magic, $at + 1)) {
+			my $offset = $at - 1024;
+			if ($offset >= 0 && $offset % 4 == 0) { print "$offset\n"; exit 0 }
+		}
+		print "-1\n";
+	' "$1"
 }

@@ -12,8 +12,8 @@ declare -A why=(
 	[csum]='checksum|crc'
 	[trunc]='size|truncat|exceed|beyond|larger|short'
 	[blksz]='block ?size|blksz|blkszbits'
-	[size]='size|exceed|beyond|larger|short'
-	[huge]='size|exceed|beyond|larger|short|overflow'
+	[size]='size|exceed|beyond|larger|short|truncat|declares'
+	[huge]='size|exceed|beyond|larger|short|truncat|declares|overflow|impossible'
 )
 for damage in magic csum trunc blksz size huge; do
 	boot_case "corrupt-$damage" "cpio+marker+erofs.lz4!$damage" || continue

@@ -1,12 +1,25 @@
 #!/bin/bash
-# Scenario 7: the retain_initerofs boot parameter. It is a known parameter
-# (not handed to /init), the kernel says it keeps the image, and the boot is
-# otherwise the same.
+# Scenario 7: the retain_initerofs boot parameter keeps the initrd memory.
+# The initrd here is a large uncompressed cpio in front of the EROFS image,
+# so what a normal boot gives back (the pages around the image) is big
+# enough to see in MemTotal. With the parameter the kernel consumes it (it is
+# not handed to /init), says so, keeps the initrd byte for byte (readable in
+# /sys/firmware/initrd) and MemTotal is lower by what is not freed.
 cd "$(dirname "$0")/../.." || exit 1
 . harness/lib/scenario.sh
 scenario_setup
 
-boot_case retain erofs.lz4 retain_initerofs
+layout=cpio+erofs.lz4
+steps=harness.steps=mounts,hash,initrd,kmsg
+
+boot_case no-retain "$layout" "$steps"
+expect_clean_kernel
+expect_root_erofs_overlay
+expect_no_initerofs 'retain' "about retaining when not asked to"
+is "$(report initrd.size)" none "$CASE: /sys/firmware/initrd absent (initrd given back)"
+total_freed=$(report mem.init.MemTotal)
+
+boot_case retain "$layout" "retain_initerofs $steps"
 expect_clean_kernel
 expect_root_erofs_overlay
 expect_hashes
@@ -14,7 +27,14 @@ unlike "$(report argv)" retain_initerofs "$CASE: the kernel consumed retain_init
 unlike "$(kernel_log | grep 'Unknown kernel command line')" retain_initerofs \
 	"$CASE: retain_initerofs is not an unknown parameter"
 expect_initerofs 'retain' "acknowledging retain_initerofs"
+is "$(report initrd.size)" "$(stat -c %s "$INITRD")" "$CASE: /sys/firmware/initrd holds the whole initrd"
+is "$(report initrd.sha256)" "$(sha256sum <"$INITRD" | cut -d' ' -f1)" \
+	"$CASE: /sys/firmware/initrd is the initrd byte for byte"
 
-boot_case no-retain erofs.lz4
-expect_no_initerofs 'retain' "about retaining when not asked to"
+# The part of the initrd in front of the image (the cpio, minus a page of
+# rounding either way) is what a normal boot frees and retain keeps.
+prefix_kb=$(($(erofs_offset "$INITRD") / 1024))
+kept_kb=$((total_freed - $(report mem.init.MemTotal)))
+cmp_num "$kept_kb" -ge $((prefix_kb - 8)) "$CASE: MemTotal lower by at least the ${prefix_kb} kB before the image"
+cmp_num "$kept_kb" -le $((prefix_kb + 1024)) "$CASE: ... and not by much more (kept ${kept_kb} kB)"
 done_testing
