@@ -90,6 +90,24 @@ int ie_file_open(struct ie_image *img, const struct ie_rinode *ino,
 	return 0;
 }
 
+uint64_t ie_file_meta_end(const struct ie_file *f)
+{
+	uint64_t end = ie_inode_end(&f->ino);
+	uint32_t bs = f->img->si.blksz;
+
+	if (f->zmap)
+		return ie_zmap_meta_end(f->zmap);
+	if (f->ino.layout == EROFS_LAYOUT_CHUNK_BASED) {
+		uint64_t chunksz = (uint64_t)1 << f->chunkbits;
+		uint64_t n = f->ino.size / chunksz + !!(f->ino.size % chunksz);
+
+		return f->chunk_index_pos + n * f->chunk_unit;
+	}
+	if (f->ino.layout == EROFS_LAYOUT_FLAT_INLINE && f->ino.size)
+		end += f->ino.size - ((f->ino.size - 1) & ~(uint64_t)(bs - 1));
+	return end;
+}
+
 void ie_file_close(struct ie_file *f)
 {
 	if (!f)

@@ -37,6 +37,7 @@ int ie_zmap_open(struct ie_image *img, const struct ie_rinode *ino,
 		 struct ie_zmap **zp);
 void ie_zmap_close(struct ie_zmap *z);
 int ie_zmap_next_extent(struct ie_zmap *z, struct ie_extent *ext);
+uint64_t ie_zmap_meta_end(const struct ie_zmap *z);
 
 /* Decompressors (reader_decompress.c). */
 int ie_extent_decompress(struct ie_image *img, const struct ie_extent *ext,

@@ -56,6 +56,7 @@ struct ie_zmap {
 
 	struct lrec head;		/* head of the next extent */
 	bool have_head;
+	uint64_t meta_end;		/* end of the index bytes read so far */
 };
 
 static int zerr(struct ie_zmap *z, uint64_t lcn, const char *what)
@@ -256,6 +257,8 @@ static int load_lcluster(struct ie_zmap *z, uint64_t lcn, struct lrec *r)
 		ret = load_full(z, lcn, r);
 	if (ret)
 		return ret;
+	if (r->nextpackoff > z->meta_end)
+		z->meta_end = r->nextpackoff;
 	if (r->type != Z_EROFS_LCLUSTER_TYPE_NONHEAD &&
 	    r->clusterofs >= 1u << z->lclusterbits)
 		return zerr(z, lcn, "head's cluster offset is beyond its lcluster");
@@ -338,6 +341,7 @@ static int find_inline_tail(struct ie_zmap *z)
 	if (ret)
 		return ret;
 	z->inline_pos = r.nextpackoff;
+	z->meta_end = z->inline_pos + z->idata_size;
 	if ((z->inline_pos & (bs - 1)) + z->idata_size > bs)
 		return zerr(z, z->nlcl - 1, "inline tail pcluster crosses a block boundary");
 	return 0;
@@ -355,6 +359,7 @@ int ie_zmap_open(struct ie_image *img, const struct ie_rinode *ino,
 		return ie_image_set_error(img, -ENOMEM, "reader: out of memory");
 	z->img = img;
 	z->ino = *ino;
+	z->meta_end = ie_inode_end(ino);
 	if (!ino->size)
 		goto out;
 	ret = read_map_header(z);
@@ -383,6 +388,11 @@ out:
 fail:
 	free(z);
 	return ret;
+}
+
+uint64_t ie_zmap_meta_end(const struct ie_zmap *z)
+{
+	return z->meta_end;
 }
 
 void ie_zmap_close(struct ie_zmap *z)

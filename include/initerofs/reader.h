@@ -236,6 +236,13 @@ void ie_file_close(struct ie_file *file);
 int ie_file_next_extent(struct ie_file *file, struct ie_extent *ext);
 
 /**
+ * ie_file_meta_end() - image offset where the inode's metadata ends: the
+ * inode, inline xattrs, and its inline tail, chunk index or cluster index
+ * (for compressed files, as far as ie_file_next_extent() has read).
+ */
+uint64_t ie_file_meta_end(const struct ie_file *file);
+
+/**
  * ie_file_read() - read the next @len bytes of the file (sequentially),
  * decompressing as needed.
  * Return: bytes read (0 at end of file) or a negative errno.
