@@ -129,7 +129,7 @@ static int match_name(void *data, const struct ie_rdirent *de)
 	return 1;
 }
 
-int ie_dir_lookup(struct ie_image *img, const struct ie_rinode *dir,
+int ie_dir_find(struct ie_image *img, const struct ie_rinode *dir,
 		  const char *name, size_t name_len, uint64_t *nid)
 {
 	struct lookup_ctx lc = { .name = name, .len = name_len };
@@ -213,7 +213,7 @@ static int step(struct walk *w, const char *name, size_t len, bool last,
 	if (!S_ISDIR(dir->mode))
 		return ie_image_set_error(w->img, -ENOTDIR, "'%.*s': parent is not a directory",
 					  (int)len, name);
-	ret = ie_dir_lookup(w->img, dir, name, len, &nid);
+	ret = ie_dir_find(w->img, dir, name, len, &nid);
 	if (!ret)
 		ret = ie_inode_read(w->img, nid, &ino);
 	if (ret)

@@ -100,7 +100,7 @@ int cmd_check(int argc, char **argv)
 		print_summary(&p, &st);
 		return 1;
 	}
-	ie_check(img, &p.rep, &st);
+	ie_check(img, &p.rep, 0, &st);
 	ie_image_close(img);
 	print_summary(&p, &st);
 	return p.rep.problems ? 1 : 0;

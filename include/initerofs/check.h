@@ -22,12 +22,19 @@ struct ie_check_stats {
 	uint64_t compressed_files;
 };
 
+/* Flags of ie_check(). */
+enum ie_check_flags {
+	/* Map every extent but decode none (a quick survey, for `info`). */
+	IE_CHECK_NO_DECODE = 1u << 0,
+};
+
 /**
  * ie_check() - check everything the image holds and report every problem:
  * the superblock (checksum included), every inode reachable from the root,
  * every directory block (sorted names, name offsets, "." and ".."), every
  * extent (decompressing it), xattrs, link counts, the inode count, cycles,
  * addresses out of range and storage shared by two owners.
+ * @flags:	enum ie_check_flags
  * @stats:	filled in (may be NULL)
  *
  * Bounded on hostile images: each directory is read once, each inode's
@@ -35,6 +42,6 @@ struct ie_check_stats {
  * Return: the number of problems reported through @rep.
  */
 unsigned long ie_check(struct ie_image *img, struct ie_report *rep,
-		       struct ie_check_stats *stats);
+		       unsigned int flags, struct ie_check_stats *stats);
 
 #endif /* INITEROFS_CHECK_H */

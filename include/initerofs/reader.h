@@ -292,10 +292,10 @@ int ie_dir_iterate(struct ie_image *img, const struct ie_rinode *dir,
 		   ie_dir_actor actor, void *ctx);
 
 /**
- * ie_dir_lookup() - find @name in @dir.
+ * ie_dir_find() - find @name in @dir.
  * Return: 0 with @nid set, -ENOENT, or another negative errno.
  */
-int ie_dir_lookup(struct ie_image *img, const struct ie_rinode *dir,
+int ie_dir_find(struct ie_image *img, const struct ie_rinode *dir,
 		  const char *name, size_t name_len, uint64_t *nid);
 
 /**
