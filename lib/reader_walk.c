@@ -32,6 +32,7 @@ struct children {
 
 struct walker {
 	struct ie_image *img;
+	uint64_t ancestors[MAX_DEPTH + 1];	/* nids of the open directories */
 	const struct ie_walk_ops *ops;
 	void *ctx;
 	struct ie_nidmap seen;
@@ -108,6 +109,17 @@ static int collect(void *data, const struct ie_rdirent *de)
 
 static int walk_dir(struct walker *w, const struct ie_walk_entry *dir);
 
+static bool is_ancestor(const struct walker *w, unsigned int depth,
+			uint64_t nid)
+{
+	unsigned int i;
+
+	for (i = 0; i <= depth; i++)
+		if (w->ancestors[i] == nid)
+			return true;
+	return false;
+}
+
 /* Read, visit and (for a directory) descend into one child. */
 static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
 		      const struct child *ch, const char *name,
@@ -132,8 +144,12 @@ static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
 	if (!slot)
 		return -ENOMEM;
 	if (S_ISDIR(ino.mode)) {
+		if (!added && is_ancestor(w, dir->depth, ch->nid)) {
+			problem(w, "directory cycle: this entry leads back to a directory above it");
+			return 0;
+		}
 		if (!added) {
-			problem(w, "directory reached a second time (a cycle or a hard-linked directory)");
+			problem(w, "directory reached a second time (a hard-linked directory)");
 			return 0;
 		}
 		++*nr_subdirs;
@@ -160,6 +176,7 @@ static int walk_dir(struct walker *w, const struct ie_walk_entry *dir)
 	size_t i, saved = w->path_len;
 	int ret;
 
+	w->ancestors[dir->depth] = dir->ino->nid;
 	ret = ie_dir_iterate(w->img, dir->ino, collect, &c);
 	if (ret == -ENOMEM)
 		goto out;
@@ -186,32 +203,38 @@ out:
 int ie_walk(struct ie_image *img, const char *path,
 	    const struct ie_walk_ops *ops, void *ctx)
 {
-	struct walker w = { .img = img, .ops = ops, .ctx = ctx };
 	struct ie_walk_entry e;
 	struct ie_rinode ino;
+	struct walker *w;
 	bool added;
 	int ret;
 
 	ret = ie_path_resolve(img, path, true, &ino);
 	if (ret)
 		return ret;
-	if (!ie_nidmap_slot(&w.seen, ino.nid, &added) ||
-	    reserve((void **)&w.path, &w.path_cap, 2, 1)) {
+	/* The ancestor table is large: keep it off the stack. */
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	*w = (struct walker){ .img = img, .ops = ops, .ctx = ctx };
+	if (!ie_nidmap_slot(&w->seen, ino.nid, &added) ||
+	    reserve((void **)&w->path, &w->path_cap, 2, 1)) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	w.path[0] = '\0';
+	w->path[0] = '\0';
 	e = (struct ie_walk_entry){
 		.path = "/", .name = "", .ino = &ino, .parent_nid = ino.nid,
 		.file_type = ie_mode_to_ftype(ino.mode), .first = true,
 	};
 	ret = ops->visit(ctx, &e);
 	if (ret >= 0 && ret != IE_WALK_SKIP && S_ISDIR(ino.mode))
-		ret = walk_dir(&w, &e);
+		ret = walk_dir(w, &e);
 	if (ret > 0)
 		ret = 0;
 out:
-	ie_nidmap_free(&w.seen);
-	free(w.path);
+	ie_nidmap_free(&w->seen);
+	free(w->path);
+	free(w);
 	return ret;
 }
