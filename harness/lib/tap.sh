@@ -28,7 +28,7 @@ is() {
 	local got=$1 expected=$2
 	shift 2
 	[ "$got" = "$expected" ]
-	ok $? "$@" || diag "got:      '$got'" "expected: '$expected'"
+	ok $? "$@" || diag "got:      '$(head -n 20 <<<"$got")'" "expected: '$expected'"
 }
 
 # like GOT EXTENDED_REGEX DESCRIPTION
@@ -36,7 +36,7 @@ like() {
 	local got=$1 re=$2
 	shift 2
 	grep -qE -- "$re" <<<"$got"
-	ok $? "$@" || diag "got:      '$got'" "expected to match: /$re/"
+	ok $? "$@" || diag "got:      '$(head -n 20 <<<"$got")'" "expected to match: /$re/"
 }
 
 # unlike GOT EXTENDED_REGEX DESCRIPTION
