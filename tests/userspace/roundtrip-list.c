@@ -15,7 +15,9 @@
  * names with newlines stay on one line. Directory sizes depend on the
  * filesystem and are printed as 0.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <ftw.h>
 #include <getopt.h>
