@@ -100,7 +100,7 @@ struct ie_inode *ie_inode_new(mode_t mode)
 	return inode;
 }
 
-static void inode_free(struct ie_inode *inode)
+void ie_inode_free(struct ie_inode *inode)
 {
 	size_t i;
 
@@ -139,7 +139,7 @@ static void entry_drop(struct ie_inode *dir, struct ie_dentry *d)
 	if (S_ISDIR(inode->mode))
 		for (i = 0; i < inode->nr_children; i++)
 			entry_drop(inode, &inode->children[i]);
-	inode_free(inode);
+	ie_inode_free(inode);
 }
 
 struct ie_tree *ie_tree_new(void)
@@ -168,7 +168,7 @@ void ie_tree_free(struct ie_tree *tree)
 	root = tree->root;
 	for (i = 0; i < root->nr_children; i++)
 		entry_drop(root, &root->children[i]);
-	inode_free(root);
+	ie_inode_free(root);
 	free(tree);
 }
 

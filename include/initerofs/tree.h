@@ -97,6 +97,12 @@ void ie_tree_free(struct ie_tree *tree);
 struct ie_inode *ie_inode_new(mode_t mode);
 
 /**
+ * ie_inode_free() - free an inode that no entry names (nr_entries == 0),
+ * with what it owns; for importers abandoning an inode they made.
+ */
+void ie_inode_free(struct ie_inode *inode);
+
+/**
  * ie_tree_lookup() - find the inode at @path ("/a/b", "a/b" and "." accepted).
  * Return: the inode, or NULL when any component does not exist.
  */

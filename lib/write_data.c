@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writer, second phase: file data.
+ *
+ * Files are cut into segments of at most SEGMENT_SIZE bytes (whole blocks
+ * except a file's last), and each segment is one job. Worker threads take
+ * jobs in plan order and compress them independently; the calling thread
+ * writes finished jobs strictly in plan order. The data area therefore does
+ * not depend on thread timing, and memory stays bounded: a worker may only
+ * run ahead of the writing thread by IN_FLIGHT_LIMIT bytes.
+ *
+ * Within a segment, fixed-output compression fills one physical cluster at
+ * a time. Where compression does not save at least a block, one block of
+ * raw data is stored instead ("plain" cluster). Once all of a file is
+ * written the writer compares the compressed file with the plain one (whole
+ * blocks plus a tail inline after the inode) and keeps the smaller.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "initerofs/compress.h"
+#include "initerofs/erofs_format.h"
+#include "writer_internal.h"
+
+#define SEGMENT_SIZE		(4u << 20)
+#define IN_FLIGHT_LIMIT		(32ull << 20)
+#define MAX_JOBS_AHEAD		4096
+#define REWRITE_CHUNK		(1u << 20)
+
+enum job_state { JOB_WAITING, JOB_RUNNING, JOB_DONE };
+
+struct job {
+	struct wnode *n;
+	uint64_t off, len;		/* the segment of the file */
+	bool first, last;
+	enum job_state state;
+	int error;
+	char *msg;			/* on error */
+	uint8_t *out;			/* blocks to write */
+	size_t out_len;
+	struct ie_zextent *ext;		/* compressed: extents of @out */
+	size_t nr_ext;
+	bool all_plain;			/* no extent was compressed */
+	uint8_t *tail;			/* flat, last segment: inline tail */
+};
+
+struct pipeline {
+	struct writer *w;
+	struct job *jobs;
+	size_t nr_jobs;
+	size_t next_take, next_write;
+	uint64_t in_flight;
+	bool abort;
+	pthread_mutex_t lock;
+	pthread_cond_t work_cond, done_cond;
+};
+
+struct worker {
+	struct pipeline *p;
+	pthread_t thread;
+	struct ie_compressor *compr;
+	uint8_t *in;			/* segment input */
+	uint8_t *cluster;		/* one compressed pcluster */
+	size_t last_used;		/* input the last cluster took */
+};
+
+/* ---- reading sources ----------------------------------------------------- */
+
+static int job_fail(struct job *j, int code, const char *fmt, const char *what)
+{
+	size_t len = strlen(fmt) + strlen(what) + 64;
+
+	j->error = code;
+	j->msg = malloc(len);
+	if (j->msg)
+		snprintf(j->msg, len, fmt, what);
+	return code;
+}
+
+static const char *source_name(const struct ie_inode *inode)
+{
+	return inode->data.kind == IE_DATA_PATH ? inode->data.path :
+						  "(in-memory data)";
+}
+
+static int read_fd_range(int fd, uint8_t *buf, uint64_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t got = pread(fd, buf, len, (off_t)off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		if (!got)
+			return -ENODATA;	/* shorter than planned */
+		buf += got;
+		len -= (uint64_t)got;
+		off += (uint64_t)got;
+	}
+	return 0;
+}
+
+/* The file must be exactly as large as when it was imported. */
+static int check_unchanged(struct job *j, int fd, uint64_t data_off)
+{
+	struct stat st;
+	uint8_t probe;
+	ssize_t got;
+
+	if (fstat(fd, &st))
+		return job_fail(j, -errno, "%s: cannot stat", source_name(j->n->inode));
+	if (j->n->inode->data.kind == IE_DATA_PATH &&
+	    (uint64_t)st.st_size != j->n->size)
+		return job_fail(j, -EAGAIN, "%s: changed size during the build",
+				source_name(j->n->inode));
+	if (!j->last)
+		return 0;
+	got = pread(fd, &probe, 1, (off_t)(data_off + j->n->size));
+	if (got > 0 && j->n->inode->data.kind == IE_DATA_PATH)
+		return job_fail(j, -EAGAIN, "%s: grew during the build",
+				source_name(j->n->inode));
+	return 0;
+}
+
+/*
+ * Get the segment's bytes: a pointer into the tree for in-memory data,
+ * else read into @buf.
+ */
+static int read_segment(struct job *j, uint8_t *buf, const uint8_t **data)
+{
+	const struct ie_inode *inode = j->n->inode;
+	uint64_t base = 0;
+	int fd, ret, own = 0;
+
+	if (S_ISLNK(inode->mode)) {
+		*data = (const uint8_t *)inode->symlink + j->off;
+		return 0;
+	}
+	switch (inode->data.kind) {
+	case IE_DATA_MEMORY:
+		*data = (const uint8_t *)inode->data.buf + j->off;
+		return 0;
+	case IE_DATA_FD:
+		fd = inode->data.fd;
+		base = inode->data.offset;
+		break;
+	case IE_DATA_PATH:
+		fd = open(inode->data.path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return job_fail(j, -errno, "%s: cannot open for reading",
+					inode->data.path);
+		own = 1;
+		break;
+	default:
+		return job_fail(j, -EINVAL, "%s: regular file without data",
+				"(tree)");
+	}
+	ret = read_fd_range(fd, buf, j->len, base + j->off);
+	if (ret == -ENODATA)
+		ret = job_fail(j, -EAGAIN, "%s: shrank during the build",
+			       source_name(inode));
+	else if (ret)
+		ret = job_fail(j, ret, "%s: read error", source_name(inode));
+	if (!ret && (j->first || j->last))
+		ret = check_unchanged(j, fd, base);
+	if (own)
+		close(fd);
+	*data = buf;
+	return ret;
+}
+
+/* ---- running a job ------------------------------------------------------- */
+
+static int run_flat(struct writer *w, struct job *j, uint8_t *inbuf)
+{
+	uint64_t body = j->len;
+	const uint8_t *data;
+	int ret;
+
+	if (j->last && j->n->tail_inline)
+		body -= j->n->tail_len;
+	j->out_len = (size_t)wr_blocks_of(w, body) << w->blkszbits;
+	j->out = calloc(1, j->out_len ? j->out_len : 1);
+	if (j->n->tail_len && j->last)
+		j->tail = malloc(j->n->tail_len);
+	if (!j->out || (j->last && j->n->tail_len && !j->tail))
+		return job_fail(j, -ENOMEM, "%s", "out of memory");
+	ret = read_segment(j, inbuf, &data);
+	if (ret)
+		return ret;
+	memcpy(j->out, data, body);
+	if (j->tail)
+		memcpy(j->tail, data + body, j->n->tail_len);
+	return 0;
+}
+
+static void add_extent(struct job *j, uint64_t lstart, uint32_t blocks,
+		       bool plain)
+{
+	struct ie_zextent *e = &j->ext[j->nr_ext++];
+
+	e->lstart = lstart;
+	e->blocks = blocks;
+	e->plain = plain;
+	if (!plain)
+		j->all_plain = false;
+}
+
+/*
+ * Fill one physical cluster from @data (@left bytes on). The compressors'
+ * "destination size" modes cost time in proportion to the input they are
+ * offered, not the input they use (LZ4HC: 40 times slower with 1 MiB
+ * offered than with 8 KiB, to fill 4 KiB), so offer about twice what the
+ * previous cluster took and offer more only when all of it fitted.
+ */
+static int compress_cluster(struct writer *w, struct worker *wk,
+			    const uint8_t *data, uint64_t left, size_t *used)
+{
+	size_t limit = left < IE_ZEXTENT_MAX_LEN ? (size_t)left :
+						   IE_ZEXTENT_MAX_LEN;
+	size_t offer = 2 * wk->last_used + w->pclustersize;
+	int csize;
+
+	for (;;) {
+		if (offer > limit)
+			offer = limit;
+		*used = offer;
+		csize = ie_compress_destsize(wk->compr, data, used, wk->cluster,
+					     w->pclustersize);
+		if (csize < 0 || *used < offer || offer == limit)
+			break;
+		offer *= 4;
+	}
+	wk->last_used = *used;
+	return csize;
+}
+
+/*
+ * Compress one segment: pcluster after pcluster, compressed data at the
+ * end of its blocks (zeros in front), or one raw block where compressing
+ * would not save a block.
+ */
+static int run_compress(struct writer *w, struct worker *wk, struct job *j)
+{
+	const uint8_t *data;
+	uint64_t pos = 0;
+	size_t cap;
+	int ret;
+
+	cap = ((size_t)wr_blocks_of(w, j->len) + 1) << w->blkszbits;
+	j->out = malloc(cap);
+	j->ext = malloc((wr_blocks_of(w, j->len) + 1) * sizeof(*j->ext));
+	if (!j->out || !j->ext)
+		return job_fail(j, -ENOMEM, "%s", "out of memory");
+	j->all_plain = true;
+	ret = read_segment(j, wk->in, &data);
+	if (ret)
+		return ret;
+	while (pos < j->len) {
+		uint64_t left = j->len - pos;
+		size_t in, blocks;
+		int csize;
+
+		csize = compress_cluster(w, wk, data + pos, left, &in);
+		if (csize < 0)
+			return job_fail(j, csize, "%s: compression failed",
+					source_name(j->n->inode));
+		blocks = (size_t)wr_blocks_of(w, (uint64_t)csize);
+		if ((uint64_t)blocks << w->blkszbits < in) {
+			size_t room = blocks << w->blkszbits;
+
+			memset(j->out + j->out_len, 0, room - (size_t)csize);
+			memcpy(j->out + j->out_len + room - (size_t)csize,
+			       wk->cluster, (size_t)csize);
+			add_extent(j, j->off + pos, (uint32_t)blocks, false);
+			j->out_len += room;
+			pos += in;
+			continue;
+		}
+		in = left < w->blksz ? (size_t)left : w->blksz;
+		memcpy(j->out + j->out_len, data + pos, in);
+		memset(j->out + j->out_len + in, 0, w->blksz - in);
+		add_extent(j, j->off + pos, 1, true);
+		j->out_len += w->blksz;
+		pos += in;
+	}
+	return 0;
+}
+
+static void run_job(struct worker *wk, struct job *j)
+{
+	struct writer *w = wk->p->w;
+
+	if (j->n->compress)
+		run_compress(w, wk, j);
+	else
+		run_flat(w, j, wk->in);
+}
+
+static void job_release(struct job *j)
+{
+	free(j->out);
+	free(j->ext);
+	free(j->tail);
+	free(j->msg);
+	j->out = NULL;
+	j->ext = NULL;
+	j->tail = NULL;
+	j->msg = NULL;
+}
+
+/* May job @i start now? Always for the next one to write (no deadlock). */
+static bool may_start(const struct pipeline *p, size_t i)
+{
+	if (i == p->next_write)
+		return true;
+	return i < p->next_write + MAX_JOBS_AHEAD &&
+	       p->in_flight + p->jobs[i].len <= IN_FLIGHT_LIMIT;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct pipeline *p = wk->p;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->abort && p->next_take < p->nr_jobs) {
+		struct job *j = &p->jobs[p->next_take];
+
+		if (!may_start(p, p->next_take)) {
+			pthread_cond_wait(&p->work_cond, &p->lock);
+			continue;
+		}
+		p->next_take++;
+		p->in_flight += j->len;
+		j->state = JOB_RUNNING;
+		pthread_mutex_unlock(&p->lock);
+		run_job(wk, j);
+		pthread_mutex_lock(&p->lock);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&p->done_cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* ---- writing finished jobs, in order ------------------------------------ */
+
+/* Data blocks are appended at w->data_end. */
+static int append_blocks(struct writer *w, const void *buf, size_t len)
+{
+	uint64_t off = (uint64_t)w->data_end << w->blkszbits;
+	int ret;
+
+	if (!len)
+		return 0;
+	if (wr_blocks_of(w, len) > UINT32_MAX - w->data_end)
+		return wr_fail(w, -EFBIG, "image would exceed 2^32 blocks");
+	ret = wr_pwrite(w, buf, len, off);
+	if (ret)
+		return ret;
+	w->data_end += (uint32_t)wr_blocks_of(w, len);
+	w->stats.data_blocks += wr_blocks_of(w, len);
+	if (off + len > w->dirty_end)
+		w->dirty_end = off + len;
+	return 0;
+}
+
+static int spool_tail(struct writer *w, struct wnode *n, const void *tail)
+{
+	const uint8_t *p = tail;
+	size_t left = n->tail_len;
+
+	n->tail_off = w->spool_size;
+	while (left) {
+		ssize_t done = pwrite(w->spool_fd, p, left,
+				      (off_t)w->spool_size);
+
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0)
+			return wr_fail(w, -errno, "cannot write the tail spool: %s",
+				       strerror(errno));
+		p += done;
+		left -= (size_t)done;
+		w->spool_size += (uint64_t)done;
+	}
+	return 0;
+}
+
+/* Bytes the compressed form of @n would take, index included. */
+static uint64_t compressed_cost(const struct writer *w, const struct wnode *n,
+				uint32_t blocks)
+{
+	uint64_t hpos = ie_zmap_header_pos(wnode_ibody(n));
+
+	return ((uint64_t)blocks << w->blkszbits) + (hpos - wnode_ibody(n)) + 8 +
+	       ie_zmap_compact_size(n->size, w->blkszbits, hpos);
+}
+
+static uint64_t flat_cost(const struct writer *w, const struct wnode *n)
+{
+	uint64_t tail = n->size & (w->blksz - 1);
+	uint64_t full = n->size - tail;
+
+	if (!tail)
+		return full;
+	return full + (wnode_ibody(n) + tail <= w->blksz ? tail : w->blksz);
+}
+
+/* Append @len bytes as blocks, the last one zero-padded through @block. */
+static int append_padded(struct writer *w, const uint8_t *data, uint64_t len,
+			 uint8_t *block)
+{
+	uint64_t whole = len & ~(uint64_t)(w->blksz - 1);
+	int ret = append_blocks(w, data, (size_t)whole);
+
+	if (ret || whole == len)
+		return ret;
+	memset(block, 0, w->blksz);
+	memcpy(block, data + whole, (size_t)(len - whole));
+	return append_blocks(w, block, w->blksz);
+}
+
+/* Write @n again from its source as flat blocks (it did not compress). */
+static int rewrite_flat(struct writer *w, struct wnode *n, uint8_t *buf)
+{
+	struct job j = { .n = n, .first = true };
+	uint64_t body = n->size - n->tail_len, off;
+	uint8_t *block = buf + REWRITE_CHUNK;
+	const uint8_t *data;
+	int ret = 0;
+
+	for (off = 0; !ret && off < n->size; off += j.len) {
+		uint64_t body_len;
+
+		j.off = off;
+		j.len = n->size - off < REWRITE_CHUNK ? n->size - off : REWRITE_CHUNK;
+		j.last = off + j.len == n->size;
+		ret = read_segment(&j, buf, &data);
+		if (ret)
+			break;
+		body_len = off < body ? (body - off < j.len ? body - off : j.len) : 0;
+		ret = append_padded(w, data, body_len, block);
+		if (!ret && j.last && n->tail_len)
+			ret = spool_tail(w, n, data + body_len);
+		j.first = false;
+	}
+	if (j.error)
+		ret = wr_fail(w, j.error, "%s", j.msg ? j.msg : "read error");
+	free(j.msg);
+	return ret;
+}
+
+static int finish_compressed(struct writer *w, struct wnode *n, bool all_plain)
+{
+	uint32_t blocks = w->data_end - n->blkaddr;
+	uint8_t *buf;
+	int ret;
+
+	if (compressed_cost(w, n, blocks) < flat_cost(w, n)) {
+		n->layout = EROFS_LAYOUT_COMPRESSED_COMPACT;
+		n->blocks = blocks;
+		w->stats.compressed_files++;
+		return 0;
+	}
+	free(n->ext);
+	n->ext = NULL;
+	n->nr_ext = 0;
+	n->compress = false;
+	w->stats.data_blocks -= blocks;
+	n->tail_len = (uint32_t)(n->size & (w->blksz - 1));
+	n->tail_inline = n->tail_len && wnode_ibody(n) + n->tail_len <= w->blksz;
+	if (!n->tail_inline)
+		n->tail_len = 0;
+	n->layout = n->tail_inline ? EROFS_LAYOUT_FLAT_INLINE :
+				     EROFS_LAYOUT_FLAT_PLAIN;
+	if (all_plain) {
+		/* The raw blocks are already there; only the tail moves. */
+		w->stats.data_blocks += blocks;
+		n->blocks = blocks;
+		if (!n->tail_inline)
+			return 0;
+		buf = malloc(w->blksz);
+		if (!buf)
+			return wr_fail(w, -ENOMEM, "out of memory");
+		ret = (int)pread(w->fd, buf, n->tail_len, (off_t)(w->base +
+			((uint64_t)(w->data_end - 1) << w->blkszbits)));
+		ret = ret == (int)n->tail_len ? spool_tail(w, n, buf) :
+		      wr_fail(w, -EIO, "cannot read back a tail");
+		free(buf);
+		w->data_end--;
+		w->stats.data_blocks--;
+		n->blocks--;
+		if (!n->blocks)
+			n->blkaddr = EROFS_NULL_ADDR;
+		return ret;
+	}
+	w->data_end = n->blkaddr;
+	buf = malloc(REWRITE_CHUNK + w->blksz);
+	if (!buf)
+		return wr_fail(w, -ENOMEM, "out of memory");
+	ret = rewrite_flat(w, n, buf);
+	free(buf);
+	n->blocks = w->data_end - n->blkaddr;
+	if (!n->blocks)
+		n->blkaddr = EROFS_NULL_ADDR;
+	return ret;
+}
+
+static int append_extents(struct writer *w, struct wnode *n, struct job *j)
+{
+	if (n->nr_ext + j->nr_ext > n->ext_cap) {
+		size_t cap = n->ext_cap ? n->ext_cap : 16;
+		struct ie_zextent *e;
+
+		while (cap < n->nr_ext + j->nr_ext)
+			cap *= 2;
+		e = realloc(n->ext, cap * sizeof(*e));
+		if (!e)
+			return wr_fail(w, -ENOMEM, "out of memory for extents");
+		n->ext = e;
+		n->ext_cap = cap;
+	}
+	memcpy(n->ext + n->nr_ext, j->ext, j->nr_ext * sizeof(*j->ext));
+	n->nr_ext += j->nr_ext;
+	return 0;
+}
+
+static int consume(struct writer *w, struct job *j, bool *all_plain)
+{
+	struct wnode *n = j->n;
+	int ret;
+
+	if (j->error)
+		return wr_fail(w, j->error, "%s", j->msg ? j->msg : "job failed");
+	if (j->first) {
+		n->blkaddr = w->data_end;
+		*all_plain = true;
+	}
+	w->stats.data_bytes += j->len;
+	ret = append_blocks(w, j->out, j->out_len);
+	if (!ret && n->compress) {
+		*all_plain = *all_plain && j->all_plain;
+		ret = append_extents(w, n, j);
+		if (!ret && j->last)
+			ret = finish_compressed(w, n, *all_plain);
+		return ret;
+	}
+	if (!ret && j->tail)
+		ret = spool_tail(w, n, j->tail);
+	if (!ret && j->last) {
+		n->blocks = w->data_end - n->blkaddr;
+		if (!n->blocks)
+			n->blkaddr = EROFS_NULL_ADDR;
+	}
+	return ret;
+}
+
+/* ---- setup --------------------------------------------------------------- */
+
+static bool has_data(const struct wnode *n)
+{
+	return (S_ISREG(n->inode->mode) || S_ISLNK(n->inode->mode)) && n->size;
+}
+
+static int make_jobs(struct writer *w, struct pipeline *p)
+{
+	size_t count = 0, i;
+	uint64_t off;
+
+	for (i = 0; i < w->nr_nodes; i++)
+		if (has_data(&w->nodes[i]))
+			count += (size_t)((w->nodes[i].size + SEGMENT_SIZE - 1) /
+					  SEGMENT_SIZE);
+	p->jobs = calloc(count ? count : 1, sizeof(*p->jobs));
+	if (!p->jobs)
+		return wr_fail(w, -ENOMEM, "out of memory for jobs");
+	for (i = 0; i < w->nr_nodes; i++) {
+		struct wnode *n = &w->nodes[i];
+
+		if (!has_data(n))
+			continue;
+		for (off = 0; off < n->size; off += SEGMENT_SIZE) {
+			struct job *j = &p->jobs[p->nr_jobs++];
+
+			j->n = n;
+			j->off = off;
+			j->len = n->size - off < SEGMENT_SIZE ?
+				 n->size - off : SEGMENT_SIZE;
+			j->first = !off;
+			j->last = off + j->len == n->size;
+		}
+	}
+	return 0;
+}
+
+static unsigned int worker_count(const struct writer *w)
+{
+	long cpus;
+
+	if (w->opts->jobs)
+		return w->opts->jobs;
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	return cpus > 0 ? (unsigned int)cpus : 1;
+}
+
+static int worker_init(struct writer *w, struct worker *wk)
+{
+	wk->in = malloc(SEGMENT_SIZE);
+	wk->cluster = malloc(w->pclustersize);
+	if (w->opts->compr.kind != IE_COMPR_NONE)
+		wk->compr = ie_compressor_new(&w->opts->compr, w->pclustersize);
+	if (!wk->in || !wk->cluster ||
+	    (w->opts->compr.kind != IE_COMPR_NONE && !wk->compr))
+		return wr_fail(w, -ENOMEM, "out of memory for a worker");
+	return 0;
+}
+
+static void worker_fini(struct worker *wk)
+{
+	ie_compressor_free(wk->compr);
+	free(wk->in);
+	free(wk->cluster);
+}
+
+/* Wait for each job in order and write it; stop everything on failure. */
+static int write_in_order(struct writer *w, struct pipeline *p)
+{
+	bool all_plain = true;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < p->nr_jobs && !ret; i++) {
+		struct job *j = &p->jobs[i];
+
+		pthread_mutex_lock(&p->lock);
+		while (j->state != JOB_DONE)
+			pthread_cond_wait(&p->done_cond, &p->lock);
+		pthread_mutex_unlock(&p->lock);
+		ret = consume(w, j, &all_plain);
+		job_release(j);
+		pthread_mutex_lock(&p->lock);
+		p->next_write = i + 1;
+		p->in_flight -= j->len;
+		if (ret)
+			p->abort = true;
+		pthread_cond_broadcast(&p->work_cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return ret;
+}
+
+int wr_write_data(struct writer *w)
+{
+	struct pipeline p = { .w = w };
+	struct worker *workers;
+	unsigned int nr, started = 0, i;
+	int ret;
+
+	w->data_end = w->data_blkaddr;
+	ret = make_jobs(w, &p);
+	if (ret)
+		return ret;
+	nr = worker_count(w);
+	workers = calloc(nr, sizeof(*workers));
+	if (!workers) {
+		free(p.jobs);
+		return wr_fail(w, -ENOMEM, "out of memory for workers");
+	}
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.work_cond, NULL);
+	pthread_cond_init(&p.done_cond, NULL);
+	for (i = 0; i < nr && !ret; i++) {
+		workers[i].p = &p;
+		ret = worker_init(w, &workers[i]);
+		if (!ret && pthread_create(&workers[i].thread, NULL, worker_main,
+					   &workers[i]))
+			ret = wr_fail(w, -EAGAIN, "cannot start a compression thread");
+		if (!ret)
+			started++;
+	}
+	if (!ret)
+		ret = write_in_order(w, &p);
+	pthread_mutex_lock(&p.lock);
+	p.abort = true;
+	pthread_cond_broadcast(&p.work_cond);
+	pthread_mutex_unlock(&p.lock);
+	for (i = 0; i < started; i++)
+		pthread_join(workers[i].thread, NULL);
+	for (i = 0; i < nr; i++)
+		worker_fini(&workers[i]);
+	for (i = 0; i < p.nr_jobs; i++)
+		job_release(&p.jobs[i]);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.work_cond);
+	pthread_cond_destroy(&p.done_cond);
+	free(workers);
+	free(p.jobs);
+	return ret;
+}
