@@ -7,6 +7,7 @@
  *   corruptor locate IMAGE super                 superblock
  *   corruptor locate IMAGE inode PATH            the on-disk inode
  *   corruptor locate IMAGE dirent DIR NAME       the 12-byte dirent of NAME
+ *   corruptor locate IMAGE name DIR NAME         the bytes of NAME itself
  *   corruptor locate IMAGE index PATH            a compressed file's lcluster
  *                                                indexes (after the map header)
  *   corruptor locate IMAGE data PATH             the first extent's stored bytes
@@ -105,20 +106,26 @@ static int stored_at(struct ie_image *img, const struct ie_rinode *ino,
 }
 
 static int locate_dirent(struct ie_image *img, const char *dir,
-			 const char *name)
+			 const char *name, bool name_bytes)
 {
 	struct dirent_find df = { .name = name };
 	struct ie_rinode ino;
-	uint64_t pos;
+	const uint8_t *de;
+	uint64_t block, pos;
 
 	if (resolve(img, dir, &ino))
 		return 1;
 	if (ie_dir_iterate(img, &ino, match, &df) < 0 || !df.found)
 		return fail(name, "no such entry");
-	if (stored_at(img, &ino, df.block * ie_image_super(img)->blksz, &pos))
+	if (stored_at(img, &ino, df.block * ie_image_super(img)->blksz, &block))
 		return 1;
-	print_range(img, pos + df.index * sizeof(struct erofs_dirent),
-		    sizeof(struct erofs_dirent));
+	pos = block + df.index * sizeof(struct erofs_dirent);
+	if (!name_bytes) {
+		print_range(img, pos, sizeof(struct erofs_dirent));
+		return 0;
+	}
+	de = ie_image_bytes(img, pos, sizeof(struct erofs_dirent));
+	print_range(img, block + ie_get_le16(de + 8), strlen(name));
 	return 0;
 }
 
@@ -141,6 +148,10 @@ static int locate_file(struct ie_image *img, const char *what,
 	if (ie_file_next_extent(f, &ext) <= 0) {
 		ie_file_close(f);
 		return fail(path, "no extent");
+	}
+	if (!strcmp(what, "index") && !erofs_layout_is_compressed(ino.layout)) {
+		ie_file_close(f);
+		return fail(path, "not a compressed file");
 	}
 	while (!strcmp(what, "index") && ie_file_next_extent(f, &ext) > 0)
 		;	/* read every index so that the end is known */
@@ -165,7 +176,9 @@ static int cmd_locate(int argc, char **argv)
 	if (!strcmp(argv[3], "super"))
 		ret = (print_range(img, EROFS_SUPER_OFFSET, EROFS_SUPER_SIZE), 0);
 	else if (!strcmp(argv[3], "dirent") && argc == 6)
-		ret = locate_dirent(img, argv[4], argv[5]);
+		ret = locate_dirent(img, argv[4], argv[5], false);
+	else if (!strcmp(argv[3], "name") && argc == 6)
+		ret = locate_dirent(img, argv[4], argv[5], true);
 	else if (argc == 5)
 		ret = locate_file(img, argv[3], argv[4]);
 	else
