@@ -1,0 +1,167 @@
+# Shared helpers of the benchmark scripts (sourced, not run). The boot
+# harness does the work (harness/mkrootfs, mkinitrd, boot); this adds the
+# benchmark's payloads, its real root to switch to, and the kernels of each
+# design. Everything built is cached in out/bench/, keyed on its inputs.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$BENCH_DIR/../harness/lib/common.sh"
+BENCH_OUT=${BENCH_OUT:-$PROJECT_ROOT/out/bench}
+
+# Every payload the benchmark knows, in the order tables list them.
+BENCH_PAYLOADS="tiny busybox synth16 synth64 synth256 real"
+
+# Payload size in MiB of a synthetic payload name (synth64 -> 64).
+synth_size() {
+	local mb=${1#synth}
+	[[ $mb =~ ^[1-9][0-9]*$ ]] || die "bad synthetic payload name '$1' (synthN, N in MiB)"
+	echo "$mb"
+}
+
+# Directory holding a payload tree (empty for tiny and busybox, whose
+# content is the harness's own). Cached; the last line of output is its path.
+payload_tree() {
+	local name=$1
+	case $name in
+	tiny | busybox) echo "" ;;
+	synth*) synth_tree "$(synth_size "$name")" ;;
+	real) "$BENCH_DIR/lib/real-initrd" | tail -n 1 ;;
+	*) die "unknown payload '$name' (known: $BENCH_PAYLOADS, or synthN)" ;;
+	esac
+}
+
+synth_tree() {
+	local mb=$1 key dest
+	key=$({
+		sha256sum "$BENCH_DIR/lib/gen-synth.pl" | cut -d' ' -f1
+		echo "size=$mb"
+	} | cache_key)
+	dest=$BENCH_OUT/payload/synth$mb-$key
+	mkdir -p "$BENCH_OUT/payload"
+	with_lock "$BENCH_OUT/payload/.locks/synth$mb-$key" build_synth "$mb" "$dest"
+	echo "$dest/tree"
+}
+
+build_synth() {
+	local mb=$1 final=$2 tmp
+	[ -d "$final" ] && return
+	tmp=$(mktemp -d "$final.tmp.XXXXXX")
+	note "generating the synthetic ${mb} MiB payload (seed $mb)"
+	perl "$BENCH_DIR/lib/gen-synth.pl" --size-mb "$mb" --seed "$mb" \
+		--manifest "$tmp/elf-sources.txt" "$tmp/tree" || { rm -rf "$tmp"; die "gen-synth failed"; }
+	publish "$tmp" "$final"
+}
+
+# The test rootfs for a payload, plus the benchmark's switch-root hook in
+# /etc/harness/hooks. harness/mkrootfs builds (and caches) the rootfs; the
+# benchmark adds the hook to a copy (a real one: hardlinks to the harness's
+# files would raise every link count, which cpio archives and EROFS record).
+bench_rootfs() {
+	local name=$1 tree base key dest
+	local -a args=()
+	tree=$(payload_tree "$name" | tail -n 1)
+	case $name in
+	tiny) args=(--no-test-payload) ;;
+	busybox) ;;
+	*) args=(--no-test-payload --payload "$tree") ;;
+	esac
+	base=$("$HARNESS_DIR/mkrootfs" "${args[@]}" | tail -n 1)
+	[ -d "$base" ] || die "harness/mkrootfs gave no rootfs for payload '$name'"
+	key=$({
+		echo "$base"
+		sha256sum "$BENCH_DIR/guest/switch-root.sh" | cut -d' ' -f1
+	} | cache_key)
+	dest=$BENCH_OUT/rootfs/$name-$key
+	mkdir -p "$BENCH_OUT/rootfs"
+	with_lock "$BENCH_OUT/rootfs/.locks/$name-$key" build_bench_rootfs "$base" "$dest"
+	echo "$dest/root"
+}
+
+build_bench_rootfs() {
+	local base=$1 final=$2 tmp
+	[ -d "$final" ] && return
+	tmp=$(mktemp -d "$final.tmp.XXXXXX")
+	cp -a "$base" "$tmp/root"
+	install -m 0644 "$BENCH_DIR/guest/switch-root.sh" "$tmp/root/etc/harness/hooks/50-bench-switch.sh"
+	cp "$(dirname "$base")/size-kb" "$tmp/size-kb"
+	publish "$tmp" "$final"
+}
+
+# The real root the guest switches to: an ext4 image, built without root
+# privileges by mke2fs -d, with busybox and the benchmark's second init.
+newroot_disk() {
+	local key dest busybox
+	need_cmd busybox mke2fs
+	busybox=$(command -v busybox)
+	key=$(sha256sum "$BENCH_DIR/guest/newroot-init" "$busybox" "${BASH_SOURCE[0]}" | cut -d' ' -f1 | cache_key)
+	dest=$BENCH_OUT/newroot/$key.ext4
+	mkdir -p "$BENCH_OUT/newroot"
+	with_lock "$BENCH_OUT/newroot/.locks/$key" build_newroot "$busybox" "$dest"
+	echo "$dest"
+}
+
+build_newroot() {
+	local busybox=$1 final=$2 tmp applet d
+	[ -f "$final" ] && return
+	tmp=$(mktemp -d "$final.tmp.XXXXXX")
+	for d in bin sbin dev proc sys oldroot tmp; do
+		mkdir -p "$tmp/root/$d"
+	done
+	install -m 0755 "$busybox" "$tmp/root/bin/busybox"
+	"$busybox" --list | while read -r applet; do
+		[ -e "$tmp/root/bin/$applet" ] || ln -s busybox "$tmp/root/bin/$applet"
+	done
+	install -m 0755 "$BENCH_DIR/guest/newroot-init" "$tmp/root/sbin/init"
+	mke2fs -q -t ext4 -d "$tmp/root" -L benchroot -E root_owner=0:0 \
+		-U 1e805e1e-0000-4000-8000-00000000b007 "$tmp/disk.ext4" 32M >&2 ||
+		{ rm -rf "$tmp"; die "mke2fs failed"; }
+	mv "$tmp/disk.ext4" "$final"
+	rm -rf "$tmp"
+}
+
+# Kernel designs: "default" (scripts/build-kernel) and every alternative
+# backend the tree can build (kernel/config/design-NAME.config).
+available_designs() {
+	local f
+	echo default
+	for f in "$PROJECT_ROOT"/kernel/config/design-*.config; do
+		[ -f "$f" ] || continue
+		f=${f##*/design-}
+		echo "${f%.config}"
+	done
+}
+
+# bzImage of a design; INITEROFS_BZIMAGE stands for the default design.
+design_kernel() {
+	local design=$1
+	if [ "$design" = default ]; then
+		if [ -n "${INITEROFS_BZIMAGE:-}" ]; then
+			echo "$INITEROFS_BZIMAGE"
+			return
+		fi
+		"$PROJECT_ROOT/scripts/build-kernel" | tail -n 1
+	else
+		"$PROJECT_ROOT/scripts/build-kernel" --design="$design" | tail -n 1
+	fi
+}
+
+# FORMAT is a harness layout (cpio.gz) or TOOL:LAYOUT for an EROFS image
+# (mkfs:erofs.lz4 = Debian's mkfs.erofs, ours:erofs.lz4 = initerofs build).
+format_tool() {
+	case $1 in
+	mkfs:*) echo mkfs.erofs ;;
+	ours:*) echo initerofs ;;
+	cpio*) echo mkfs.erofs ;; # unused for cpio; keeps the initrd cache shared
+	*) die "unknown format '$1'" ;;
+	esac
+}
+
+format_layout() {
+	echo "${1#*:}"
+}
+
+is_erofs_format() {
+	case $1 in
+	*:erofs*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
