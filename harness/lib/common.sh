@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the boot harness scripts (sourced, not run).
 # Every tool prints its result path as the last line of standard output and
 # its progress on standard error, so callers can use `$(tool | tail -n 1)`.

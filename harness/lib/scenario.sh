@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Boot-scenario helpers for tests/boot/*.t (sourced after cd to the project
 # root). A test builds an initrd layout, boots it, then asserts on what the
 # guest /init reported (IEROFS key=value lines) and on the kernel log. Every

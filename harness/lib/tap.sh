@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Minimal TAP producer for bash test scripts (sourced). Prove reads it.
 # The plan is printed at the end, because how many checks a boot yields
 # depends on what it reports.
@@ -51,7 +52,7 @@ unlike() {
 cmp_num() {
 	local got=$1 op=$2 expected=$3
 	shift 3
-	[[ $got =~ ^-?[0-9]+$ ]] && [ "$got" "$op" "$expected" ]
+	[[ $got =~ ^-?[0-9]+$ ]] && test "$got" "$op" "$expected"
 	ok $? "$@" || diag "got: '$got', expected $op $expected"
 }
 
