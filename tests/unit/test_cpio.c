@@ -114,6 +114,23 @@ static void simple_archive(struct buf *b)
 
 /* ---- header fields ---------------------------------------------------------- */
 
+/* Parse the header at the start of @b; @err holds IE_ERR_MAX bytes. */
+static int parse(const struct buf *b, struct ie_cpio_header *h, size_t *bad,
+		 char *err)
+{
+	return ie_cpio_parse_header(b->p, h, bad, err, IE_ERR_MAX);
+}
+
+/* A buffer holding one regular file's entry named "x". */
+static struct buf one_entry(void)
+{
+	struct centry e = { .name = "x", .mode = S_IFREG | 0644, .data = "1" };
+	struct buf b = { 0 };
+
+	cpio_add(&b, &e);
+	return b;
+}
+
 static void test_header_fields(void **state)
 {
 	struct centry e = { .name = "dev/console", .mode = S_IFCHR | 0600,
@@ -126,7 +143,7 @@ static void test_header_fields(void **state)
 
 	(void)state;
 	cpio_add(&b, &e);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), 0);
+	assert_int_equal(parse(&b, &h, &bad, err), 0);
 	assert_false(h.crc);
 	assert_int_equal(h.field[IE_CPIO_INO], 42);
 	assert_int_equal(h.field[IE_CPIO_MODE], S_IFCHR | 0600);
@@ -138,71 +155,65 @@ static void test_header_fields(void **state)
 	assert_int_equal(h.field[IE_CPIO_NAMESIZE], 12);
 	/* Lower-case hex is as good as upper-case. */
 	memcpy(b.p + 6, "0000002a", 8);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), 0);
+	assert_int_equal(parse(&b, &h, &bad, err), 0);
 	assert_int_equal(h.field[IE_CPIO_INO], 42);
 	buf_free(&b);
 }
 
 static void test_header_not_hex(void **state)
 {
-	struct centry e = { .name = "x", .mode = S_IFREG | 0644, .data = "1" };
 	struct ie_cpio_header h;
-	struct buf b = { 0 };
+	struct buf b = one_entry();
 	char err[IE_ERR_MAX];
 	size_t bad;
 
 	(void)state;
-	cpio_add(&b, &e);
 	/* The kernel's simple_strtoul() would stop at 'g' and read 0x123. */
 	memcpy(b.p + 6 + 8 * IE_CPIO_FILESIZE, "00000123", 8);
 	b.p[6 + 8 * IE_CPIO_FILESIZE + 3] = 'g';
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	assert_int_equal(bad, 6 + 8 * IE_CPIO_FILESIZE + 3);
 	assert_non_null(strstr(err, "field filesize is not 8 hex digits"));
 	/* A space, as some writers pad with, is not hex either. */
 	b.p[6 + 8 * IE_CPIO_FILESIZE + 3] = ' ';
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	buf_free(&b);
 }
 
 static void test_header_magic(void **state)
 {
-	struct centry e = { .name = "x", .mode = S_IFREG | 0644 };
 	struct ie_cpio_header h;
-	struct buf b = { 0 };
+	struct buf b = one_entry();
 	char err[IE_ERR_MAX];
 	size_t bad;
 
 	(void)state;
-	cpio_add(&b, &e);
 	memcpy(b.p, "070707", 6);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	assert_non_null(strstr(err, "odc"));
 	memcpy(b.p, "070703", 6);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	assert_non_null(strstr(err, "no cpio magic"));
 	memcpy(b.p, "070702", 6);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), 0);
+	assert_int_equal(parse(&b, &h, &bad, err), 0);
 	assert_true(h.crc);
 	buf_free(&b);
 }
 
 static void test_namesize_range(void **state)
 {
-	struct centry e = { .name = "x", .mode = S_IFREG | 0644 };
 	struct ie_cpio_header h;
-	struct buf b = { 0 };
+	struct buf b = one_entry();
 	char err[IE_ERR_MAX];
 	size_t bad;
 
 	(void)state;
-	cpio_add(&b, &e);
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00000000", 8);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00001000", 8);	/* 4096 */
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), 0);
+	assert_int_equal(parse(&b, &h, &bad, err), 0);
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00001001", 8);
-	assert_int_equal(ie_cpio_parse_header(b.p, &h, &bad, err, sizeof(err)), -1);
+	assert_int_equal(parse(&b, &h, &bad, err), -1);
 	assert_non_null(strstr(err, "PATH_MAX"));
 	buf_free(&b);
 }
