@@ -39,6 +39,8 @@ TESTS         := $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/%_test)
 TESTS_ASAN    := $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/%_test)
 
 .PHONY: all check install clean
+# Keep test objects between runs (they are intermediate files to make).
+.SECONDARY:
 all: $(LIB) $(PROG)
 
 $(OUT)/%.o: %.c
