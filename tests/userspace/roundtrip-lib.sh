@@ -169,18 +169,20 @@ set_mtimes() {
 	done < <(find "$1" -depth -print0)
 }
 
-# build_image BUILDER ZMODE SRC IMAGE: BUILDER is "initerofs" or "mkfs".
+# build_image BUILDER VARIANT SRC IMAGE: BUILDER is "initerofs" or "mkfs";
+# VARIANT is a -z mode, optionally followed by ":" and more options of the
+# builder (e.g. "lz4hc:-C65536").
 build_image() {
-	local builder=$1 z=$2 src=$3 img=$4
+	local builder=$1 z=${2%%:*} extra= src=$3 img=$4
+	[ "$z" = "$2" ] || extra=${2#*:}
 	rm -f "$img"
 	if [ "$builder" = mkfs ]; then
-		if [ "$z" = none ]; then
-			mkfs.erofs --quiet "$img" "$src" >/dev/null 2>&1
-		else
-			mkfs.erofs --quiet "-z$z" "$img" "$src" >/dev/null 2>&1
-		fi
+		[ "$z" = none ] && z= || z=-z$z
+		# shellcheck disable=SC2086
+		mkfs.erofs --quiet $z $extra "$img" "$src" >/dev/null 2>&1
 	else
-		"$INITEROFS" build -z "$z" -o "$img" "$src"
+		# shellcheck disable=SC2086
+		"$INITEROFS" build -z "$z" $extra -o "$img" "$src"
 	fi
 }
 
