@@ -153,7 +153,9 @@ static int read_segment(struct job *j, uint8_t *buf, const uint8_t **data)
 	case IE_DATA_PATH:
 		fd = open(inode->data.path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 		if (fd < 0)
-			return job_fail(j, -errno, "%s: cannot open for reading",
+			return job_fail(j, -errno, errno == ENOENT ?
+					"%s: vanished during the build" :
+					"%s: cannot open for reading",
 					inode->data.path);
 		own = 1;
 		break;

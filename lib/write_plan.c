@@ -514,6 +514,27 @@ static void plan_head(struct writer *w)
 	w->head_blocks = (sb_end + w->blksz - 1) >> w->blkszbits;
 }
 
+/*
+ * Uncompressed data needs its full size in blocks; refuse up front what
+ * cannot fit the format's 32-bit block numbers rather than after reading
+ * terabytes. (Compressed data is checked as it is written.)
+ */
+static int check_capacity(struct writer *w)
+{
+	uint64_t blocks = w->data_blkaddr + w->nr_nodes;
+	size_t i;
+
+	if (w->opts->compr.kind != IE_COMPR_NONE)
+		return 0;
+	for (i = 0; i < w->nr_nodes; i++)
+		blocks += wr_blocks_of(w, w->nodes[i].size);
+	if (blocks > UINT32_MAX)
+		return wr_fail(w, -EFBIG,
+			       "the files need %llu blocks of %u bytes; EROFS addresses at most 2^32 blocks",
+			       (unsigned long long)blocks, w->blksz);
+	return 0;
+}
+
 int wr_plan(struct writer *w)
 {
 	uint32_t root_room;
@@ -539,7 +560,7 @@ int wr_plan(struct writer *w)
 	w->data_blkaddr = w->head_blocks +
 			  (uint32_t)wr_blocks_of(w, w->shared_bytes);
 	w->stats.inodes = w->nr_nodes;
-	return 0;
+	return check_capacity(w);
 }
 
 void wr_plan_free(struct writer *w)
