@@ -155,6 +155,27 @@ out:
 	return ret;
 }
 
+/*
+ * erofs-utils 1.5 reads a 12-byte xattr header after every inode, xattrs
+ * or not; an inode in the image's last bytes would make its fsck fail.
+ * The kernel does not care, but one zero block keeps both readers happy.
+ */
+static int pad_after_last_inode(struct writer *w)
+{
+	uint64_t end = (uint64_t)w->total_blocks << w->blkszbits;
+	size_t i;
+
+	for (i = 0; i < w->nr_nodes; i++)
+		if (w->nodes[i].pos + wnode_ibody(&w->nodes[i]) + 12 > end)
+			break;
+	if (i == w->nr_nodes)
+		return 0;
+	if (w->total_blocks == UINT32_MAX)
+		return wr_fail(w, -EFBIG, "image would exceed 2^32 blocks");
+	w->total_blocks++;
+	return 0;
+}
+
 /* Directories' full blocks go after the metadata, in plan order. */
 static int place_dir_blocks(struct writer *w)
 {
@@ -176,7 +197,7 @@ static int place_dir_blocks(struct writer *w)
 			return wr_fail(w, -EFBIG, "image would exceed 2^32 blocks");
 	}
 	w->total_blocks = (uint32_t)next;
-	return 0;
+	return pad_after_last_inode(w);
 }
 
 /* ---- emitting records ---------------------------------------------------- */
