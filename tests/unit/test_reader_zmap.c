@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reader's sequential lcluster decoder against the library's
+ * random-access one (zmap.c, a port of the kernel's zmap.c): on images the
+ * writer made (small and big pclusters, LZ4 and LZMA, files mixing raw and
+ * compressed pclusters), the extent the kernel's algorithm finds for the
+ * start of every lcluster must be the one the reader's walk put there.
+ * Two independent decoders agreeing is what lets `check` vouch for what the
+ * kernel will read.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "initerofs/reader.h"
+#include "initerofs/tree.h"
+#include "initerofs/writer.h"
+#include "initerofs/zmap.h"
+
+#define FILE_SIZE	(700 * 1000 + 123)
+#define MAX_EXTENTS	4096
+
+static char tmpdir[] = "/tmp/initerofs-zmap-XXXXXX";
+static char path[256];
+static char err[512];
+
+static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
+{
+	struct ie_tree *tree = ie_tree_new();
+	struct ie_write_options opts;
+	struct ie_inode *f;
+	uint64_t x = 88172645463325252ull;
+	uint8_t *data;
+	size_t i;
+
+	assert_non_null(tree);
+	data = malloc(FILE_SIZE);
+	assert_non_null(data);
+	/* Runs of text and of noise: compressed and raw pclusters. */
+	for (i = 0; i < FILE_SIZE; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		data[i] = (i / 100000) % 3 == 2 ? (uint8_t)(x >> 32) :
+						(uint8_t)("erofs "[i % 6]);
+	}
+	f = ie_inode_new(S_IFREG | 0644);
+	assert_non_null(f);
+	f->size = FILE_SIZE;
+	f->data.kind = IE_DATA_MEMORY;
+	f->data.buf = data;
+	assert_int_equal(ie_dir_link(tree->root, "file", f), 0);
+	ie_write_options_init(&opts);
+	opts.compr.kind = kind;
+	opts.pclustersize = pclustersize;
+	opts.jobs = 2;
+	assert_int_equal(ie_write_image(tree, &opts, path, NULL, err,
+					sizeof(err)), 0);
+	ie_tree_free(tree);
+}
+
+static size_t read_extents(struct ie_image *img, const struct ie_rinode *ino,
+			   struct ie_extent *ext, uint64_t *meta_end)
+{
+	struct ie_file *f;
+	size_t n = 0;
+	int ret;
+
+	assert_int_equal(ie_file_open(img, ino, &f), 0);
+	while ((ret = ie_file_next_extent(f, &ext[n])) > 0) {
+		assert_true(n + 1 < MAX_EXTENTS);
+		/* Extents tile the file. */
+		assert_int_equal(ext[n].la, n ? ext[n - 1].la + ext[n - 1].llen : 0);
+		n++;
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(ext[n - 1].la + ext[n - 1].llen, ino->size);
+	*meta_end = ie_file_meta_end(f);
+	ie_file_close(f);
+	return n;
+}
+
+static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
+{
+	struct ie_extent *ext = calloc(MAX_EXTENTS, sizeof(*ext));
+	const struct ie_image_info *si;
+	struct ie_zmap_extent z;
+	struct ie_zinode zi;
+	struct ie_image *img;
+	struct ie_rinode ino;
+	uint64_t hdr, meta_end, la;
+	size_t n, i = 0, plain = 0;
+
+	assert_non_null(ext);
+	make_image(kind, pclustersize);
+	assert_int_equal(ie_image_open(path, 0, &img, err, sizeof(err)), 0);
+	si = ie_image_super(img);
+	assert_int_equal(ie_path_resolve(img, "/file", true, &ino), 0);
+	assert_true(erofs_layout_is_compressed(ino.layout));
+	n = read_extents(img, &ino, ext, &meta_end);
+
+	hdr = z_erofs_map_header_pos(ie_inode_end(&ino));
+	assert_int_equal(ie_zmap_inode_init(&zi, si->sb.blkszbits, ino.layout,
+					    ino.size,
+					    si->sb.feature_incompat & EROFS_INCOMPAT_BIG_PCLUSTER,
+					    ie_image_bytes(img, hdr, meta_end - hdr),
+					    hdr, meta_end - hdr, err, sizeof(err)), 0);
+	for (la = 0; la < ino.size; la += si->blksz) {
+		while (la >= ext[i].la + ext[i].llen)
+			i++;
+		assert_int_equal(ie_zmap_map(&zi, la, &z, err, sizeof(err)), 0);
+		assert_int_equal(z.la, ext[i].la);
+		assert_int_equal(z.llen, ext[i].llen);
+		assert_int_equal(z.pa, ext[i].pa);
+		assert_int_equal(z.plen, ext[i].plen);
+		assert_int_equal(z.plain, ext[i].kind == IE_EXTENT_SHIFTED);
+	}
+	for (i = 0; i < n; i++)
+		plain += ext[i].kind == IE_EXTENT_SHIFTED;
+	/* The content was chosen to need both kinds of pcluster. */
+	assert_true(plain > 0 && plain < n);
+	ie_image_close(img);
+	free(ext);
+}
+
+static void test_lz4(void **state)
+{
+	(void)state;
+	compare_decoders(IE_COMPR_LZ4, 0);
+}
+
+static void test_lz4hc_big_pclusters(void **state)
+{
+	(void)state;
+	compare_decoders(IE_COMPR_LZ4HC, 16384);
+}
+
+static void test_lzma(void **state)
+{
+	(void)state;
+	compare_decoders(IE_COMPR_LZMA, 65536);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/z.img", tmpdir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lz4),
+		cmocka_unit_test(test_lz4hc_big_pclusters),
+		cmocka_unit_test(test_lzma),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
