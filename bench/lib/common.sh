@@ -1,6 +1,6 @@
 # Shared helpers of the benchmark scripts (sourced, not run). The boot
 # harness does the work (harness/mkrootfs, mkinitrd, boot); this adds the
-# benchmark's payloads, its real root to switch to, and the kernels of each
+# benchmark's payloads, the switch to a new root, and the kernels of each
 # design. Everything built is cached in out/bench/, keyed on its inputs.
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,7 +52,7 @@ build_synth() {
 }
 
 # The test rootfs for a payload, plus the benchmark's switch-root hook in
-# /etc/harness/hooks. harness/mkrootfs builds (and caches) the rootfs; the
+# /etc/harness/hooks and the new root's init. harness/mkrootfs builds (and caches) the rootfs; the
 # benchmark adds the hook to a copy (a real one: hardlinks to the harness's
 # files would raise every link count, which cpio archives and EROFS record).
 bench_rootfs() {
@@ -68,7 +68,7 @@ bench_rootfs() {
 	[ -d "$base" ] || die "harness/mkrootfs gave no rootfs for payload '$name'"
 	key=$({
 		echo "$base"
-		sha256sum "$BENCH_DIR/guest/switch-root.sh" | cut -d' ' -f1
+		sha256sum "$BENCH_DIR/guest/switch-root.sh" "$BENCH_DIR/guest/newroot-init" | cut -d' ' -f1
 	} | cache_key)
 	dest=$BENCH_OUT/rootfs/$name-$key
 	mkdir -p "$BENCH_OUT/rootfs"
@@ -82,40 +82,9 @@ build_bench_rootfs() {
 	tmp=$(mktemp -d "$final.tmp.XXXXXX")
 	cp -a "$base" "$tmp/root"
 	install -m 0644 "$BENCH_DIR/guest/switch-root.sh" "$tmp/root/etc/harness/hooks/50-bench-switch.sh"
+	install -D -m 0755 "$BENCH_DIR/guest/newroot-init" "$tmp/root/usr/share/bench/newroot-init"
 	cp "$(dirname "$base")/size-kb" "$tmp/size-kb"
 	publish "$tmp" "$final"
-}
-
-# The real root the guest switches to: an ext4 image, built without root
-# privileges by mke2fs -d, with busybox and the benchmark's second init.
-newroot_disk() {
-	local key dest busybox
-	need_cmd busybox mke2fs
-	busybox=$(command -v busybox)
-	key=$(sha256sum "$BENCH_DIR/guest/newroot-init" "$busybox" "${BASH_SOURCE[0]}" | cut -d' ' -f1 | cache_key)
-	dest=$BENCH_OUT/newroot/$key.ext4
-	mkdir -p "$BENCH_OUT/newroot"
-	with_lock "$BENCH_OUT/newroot/.locks/$key" build_newroot "$busybox" "$dest"
-	echo "$dest"
-}
-
-build_newroot() {
-	local busybox=$1 final=$2 tmp applet d
-	[ -f "$final" ] && return
-	tmp=$(mktemp -d "$final.tmp.XXXXXX")
-	for d in bin sbin dev proc sys oldroot tmp; do
-		mkdir -p "$tmp/root/$d"
-	done
-	install -m 0755 "$busybox" "$tmp/root/bin/busybox"
-	"$busybox" --list | while read -r applet; do
-		[ -e "$tmp/root/bin/$applet" ] || ln -s busybox "$tmp/root/bin/$applet"
-	done
-	install -m 0755 "$BENCH_DIR/guest/newroot-init" "$tmp/root/sbin/init"
-	mke2fs -q -t ext4 -d "$tmp/root" -L benchroot -E root_owner=0:0 \
-		-U 1e805e1e-0000-4000-8000-00000000b007 "$tmp/disk.ext4" 32M >&2 ||
-		{ rm -rf "$tmp"; die "mke2fs failed"; }
-	mv "$tmp/disk.ext4" "$final"
-	rm -rf "$tmp"
 }
 
 # Kernel designs: "default" (scripts/build-kernel) and every alternative
