@@ -138,7 +138,7 @@ int main(int argc, char **argv)
 		uint64_t size = pick_size();
 
 		snprintf(dir, sizeof(dir), "%s/d%02u", argv[1], n / FILES_PER_DIR % 100);
-		if (n % FILES_PER_DIR == 0 && mkdir(dir, 0755) && errno != EEXIST) {
+		if (mkdir(dir, 0755) && errno != EEXIST) {
 			perror(dir);
 			return 1;
 		}
