@@ -28,6 +28,7 @@ struct children {
 	size_t n, cap;
 	char *names;
 	size_t names_len, names_cap;
+	unsigned int dots, dotdots;	/* "." and ".." entries seen */
 };
 
 struct walker {
@@ -89,9 +90,14 @@ static int collect(void *data, const struct ie_rdirent *de)
 	struct children *c = data;
 	struct child *ch;
 
-	if ((de->name_len == 1 && de->name[0] == '.') ||
-	    (de->name_len == 2 && !memcmp(de->name, "..", 2)))
+	if (de->name_len == 1 && de->name[0] == '.') {
+		c->dots++;
 		return 0;
+	}
+	if (de->name_len == 2 && !memcmp(de->name, "..", 2)) {
+		c->dotdots++;
+		return 0;
+	}
 	if (reserve((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)) ||
 	    reserve((void **)&c->names, &c->names_cap,
 		    c->names_len + de->name_len + 1, 1))
@@ -182,6 +188,9 @@ static int walk_dir(struct walker *w, const struct ie_walk_entry *dir)
 		goto out;
 	if (ret)
 		problem(w, ie_image_error(w->img));
+	/* Extra "." or ".." entries stand for children we cannot name. */
+	if (c.dots > 1 || c.dotdots > 1)
+		problem(w, "more than one \".\" or \"..\" entry: those entries are skipped");
 	ret = 0;
 	for (i = 0; i < c.n && ret >= 0; i++) {
 		const char *name = c.names + c.v[i].name_off;
