@@ -21,6 +21,7 @@
 #include "initerofs/dirent.h"
 #include "initerofs/inode.h"
 #include "initerofs/reader.h"
+#include "reader_internal.h"
 
 #define NO_NID		UINT64_MAX	/* owner of the superblock range */
 #define MAX_DUP_CHECK	256		/* xattr names compared per inode */
@@ -56,23 +57,6 @@ struct checker {
 	bool out_of_memory;
 };
 
-static int grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 256;
-	void *nbuf;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	nbuf = realloc(*buf, ncap * elem);
-	if (!nbuf)
-		return -ENOMEM;
-	*buf = nbuf;
-	*cap = ncap;
-	return 0;
-}
-
 static void no_memory(struct checker *c)
 {
 	if (!c->out_of_memory)
@@ -98,8 +82,8 @@ static struct inode_rec *get_rec(struct checker *c, const struct ie_walk_entry *
 		goto oom;
 	if (!added)
 		return &c->recs[*slot - 1];
-	if (grow((void **)&c->recs, &c->recs_cap, c->nrecs + 1, sizeof(*r)) ||
-	    grow((void **)&c->paths, &c->paths_cap, c->paths_len + len, 1))
+	if (ie_reserve((void **)&c->recs, &c->recs_cap, c->nrecs + 1, sizeof(*r)) ||
+	    ie_reserve((void **)&c->paths, &c->paths_cap, c->paths_len + len, 1))
 		goto oom;
 	r = &c->recs[c->nrecs++];
 	*slot = (uint32_t)c->nrecs;
@@ -120,7 +104,7 @@ static void add_range(struct checker *c, uint64_t start, uint64_t end,
 {
 	if (start >= end)
 		return;
-	if (grow((void **)&c->ranges, &c->ranges_cap, c->nranges + 1,
+	if (ie_reserve((void **)&c->ranges, &c->ranges_cap, c->nranges + 1,
 		 sizeof(*c->ranges))) {
 		no_memory(c);
 		return;
@@ -217,7 +201,7 @@ static int decode_extent(struct checker *c, const struct ie_extent *ext)
 		       ext->llen <= ext->plen ? 0 : -EUCLEAN;
 	if (c->flags & IE_CHECK_NO_DECODE)
 		return ie_image_bytes(c->img, ext->pa, ext->plen) ? 0 : -EUCLEAN;
-	if (grow((void **)&c->buf, &c->buf_cap, ext->llen, 1)) {
+	if (ie_reserve((void **)&c->buf, &c->buf_cap, ext->llen, 1)) {
 		no_memory(c);
 		return -ENOMEM;
 	}

@@ -29,6 +29,7 @@
 
 #include "initerofs/extract.h"
 #include "initerofs/reader.h"
+#include "reader_internal.h"
 
 #define COPY_CHUNK	(1024 * 1024)
 #define MAX_SYMLINK	4095
@@ -169,23 +170,6 @@ static void copy_data(struct extractor *x, const struct ie_walk_entry *e,
 	ie_file_close(f);
 }
 
-static int grow_links(struct extractor *x, size_t need)
-{
-	size_t cap = x->link_cap ? x->link_cap : 4096;
-	char *p;
-
-	if (need <= x->link_cap)
-		return 0;
-	while (cap < need)
-		cap *= 2;
-	p = realloc(x->link_paths, cap);
-	if (!p)
-		return -ENOMEM;
-	x->link_paths = p;
-	x->link_cap = cap;
-	return 0;
-}
-
 /* Hard links: remember where the first entry went, link the others. */
 static bool link_again(struct extractor *x, const struct ie_walk_entry *e,
 		       int dirfd)
@@ -208,7 +192,8 @@ static void remember_link(struct extractor *x, const struct ie_walk_entry *e)
 	if (e->ino->nlink < 2 || S_ISDIR(e->ino->mode))
 		return;
 	if (x->link_len + len > UINT32_MAX ||
-	    grow_links(x, x->link_len + len)) {
+	    ie_reserve((void **)&x->link_paths, &x->link_cap,
+		       x->link_len + len, 1)) {
 		ie_report(x->errors, "%s: out of memory for hard links", e->path);
 		return;
 	}
@@ -276,15 +261,9 @@ static void make_special(struct extractor *x, const struct ie_walk_entry *e,
 
 static int push_dirfd(struct extractor *x, unsigned int depth, int fd)
 {
-	if (depth >= x->ndirfds) {
-		size_t n = x->ndirfds ? x->ndirfds * 2 : 64;
-		int *v = realloc(x->dirfds, n * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		x->dirfds = v;
-		x->ndirfds = n;
-	}
+	if (ie_reserve((void **)&x->dirfds, &x->ndirfds, (size_t)depth + 1,
+		       sizeof(*x->dirfds)))
+		return -ENOMEM;
 	x->dirfds[depth] = fd;
 	return 0;
 }

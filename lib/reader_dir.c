@@ -157,15 +157,9 @@ struct walk {
 
 static int push_dir(struct walk *w, const struct ie_rinode *ino)
 {
-	if (w->depth == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 16;
-		struct ie_rinode *s = realloc(w->stack, cap * sizeof(*s));
-
-		if (!s)
-			return ie_image_set_error(w->img, -ENOMEM, "reader: out of memory");
-		w->stack = s;
-		w->cap = cap;
-	}
+	if (ie_reserve((void **)&w->stack, &w->cap, w->depth + 1,
+		       sizeof(*w->stack)))
+		return ie_image_set_error(w->img, -ENOMEM, "reader: out of memory");
 	w->stack[w->depth++] = *ino;
 	return 0;
 }

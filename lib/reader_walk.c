@@ -13,6 +13,7 @@
 
 #include "initerofs/inode.h"
 #include "initerofs/reader.h"
+#include "reader_internal.h"
 
 /* Deeper than any path the kernel could open (PATH_MAX / 2). */
 #define MAX_DEPTH	2048
@@ -47,7 +48,7 @@ static void problem(struct walker *w, const char *msg)
 		w->ops->problem(w->ctx, w->path_len ? w->path : "/", msg);
 }
 
-static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
+int ie_reserve(void **buf, size_t *cap, size_t need, size_t elem)
 {
 	size_t ncap = *cap ? *cap : 64;
 	void *nbuf;
@@ -67,7 +68,7 @@ static int reserve(void **buf, size_t *cap, size_t need, size_t elem)
 /* The root path is "/"; children are appended as "/name". */
 static int push_name(struct walker *w, const char *name, size_t len)
 {
-	if (reserve((void **)&w->path, &w->path_cap, w->path_len + len + 2, 1))
+	if (ie_reserve((void **)&w->path, &w->path_cap, w->path_len + len + 2, 1))
 		return -ENOMEM;
 	w->path[w->path_len++] = '/';
 	memcpy(w->path + w->path_len, name, len);
@@ -98,8 +99,8 @@ static int collect(void *data, const struct ie_rdirent *de)
 		c->dotdots++;
 		return 0;
 	}
-	if (reserve((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)) ||
-	    reserve((void **)&c->names, &c->names_cap,
+	if (ie_reserve((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v)) ||
+	    ie_reserve((void **)&c->names, &c->names_cap,
 		    c->names_len + de->name_len + 1, 1))
 		return -ENOMEM;
 	ch = &c->v[c->n++];
@@ -227,7 +228,7 @@ int ie_walk(struct ie_image *img, const char *path,
 		return -ENOMEM;
 	*w = (struct walker){ .img = img, .ops = ops, .ctx = ctx };
 	if (!ie_nidmap_slot(&w->seen, ino.nid, &added) ||
-	    reserve((void **)&w->path, &w->path_cap, 2, 1)) {
+	    ie_reserve((void **)&w->path, &w->path_cap, 2, 1)) {
 		ret = -ENOMEM;
 		goto out;
 	}

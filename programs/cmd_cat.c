@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "read_common.h"
 #include "initerofs/reader.h"
 
 #define CAT_CHUNK	(256 * 1024)
@@ -74,39 +75,26 @@ static int copy_out(struct ie_image *img, const struct ie_rinode *ino,
 
 int cmd_cat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ie_image *img;
 	struct ie_rinode ino;
-	char err[512];
-	int c, ret;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (ie_image_open(argv[optind], 0, &img, err, sizeof(err))) {
-		fprintf(stderr, "initerofs cat: %s\n", err);
-		return 1;
-	}
+	ret = read_help_only(argc, argv, usage);
+	if (ret == READ_GO_ON)
+		ret = read_want_args(argc, 2, 2, usage);
+	if (ret != READ_GO_ON)
+		return ret;
+	img = read_open("initerofs cat", argv[optind], 0);
+	if (!img)
+		return READ_FAILED;
 	if (ie_path_resolve(img, argv[optind + 1], true, &ino)) {
 		fprintf(stderr, "initerofs cat: %s: %s\n", argv[optind + 1],
 			ie_image_error(img));
-		ret = 1;
+		ret = READ_FAILED;
 	} else if (!S_ISREG(ino.mode)) {
 		fprintf(stderr, "initerofs cat: %s: not a regular file\n",
 			argv[optind + 1]);
-		ret = 1;
+		ret = READ_FAILED;
 	} else {
 		ret = copy_out(img, &ino, argv[optind + 1]);
 	}

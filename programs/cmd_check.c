@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "read_common.h"
 #include "initerofs/check.h"
 #include "initerofs/reader.h"
 
@@ -82,18 +83,13 @@ int cmd_check(int argc, char **argv)
 		case 'q':
 			p.quiet = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return read_help_or_usage(c, usage);
 		}
 	}
-	if (argc - optind != 1) {
-		usage(stderr);
-		return 2;
-	}
+	c = read_want_args(argc, 1, 1, usage);
+	if (c != READ_GO_ON)
+		return c;
 	p.image = argv[optind];
 	if (ie_image_open(p.image, IE_OPEN_LENIENT, &img, err, sizeof(err))) {
 		ie_report(&p.rep, "%s", err);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "read_common.h"
 #include "initerofs/extract.h"
 #include "initerofs/reader.h"
 
@@ -38,12 +39,6 @@ static void print_line(struct ie_report *rep, const char *msg)
 	struct printer *p = (struct printer *)rep;
 
 	fprintf(stderr, "initerofs extract: %s%s\n", p->prefix, msg);
-}
-
-static void drop_line(struct ie_report *rep, const char *msg)
-{
-	(void)rep;
-	(void)msg;
 }
 
 /* "out/" and "out" are the same place; the temporary sits next to it. */
@@ -78,7 +73,7 @@ int cmd_extract(int argc, char **argv)
 		.xattrs = true, .warn = &warns.rep,
 	};
 	struct ie_image *img;
-	char err[512], *dest;
+	char *dest;
 	unsigned long n;
 	int c;
 
@@ -91,24 +86,18 @@ int cmd_extract(int argc, char **argv)
 			opts.xattrs = false;
 			break;
 		case 'q':
-			warns.rep.problem = drop_line;
+			warns.rep.problem = read_count_only;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return read_help_or_usage(c, usage);
 		}
 	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (ie_image_open(argv[optind], 0, &img, err, sizeof(err))) {
-		fprintf(stderr, "initerofs extract: %s\n", err);
-		return 1;
-	}
+	c = read_want_args(argc, 2, 2, usage);
+	if (c != READ_GO_ON)
+		return c;
+	img = read_open("initerofs extract", argv[optind], 0);
+	if (!img)
+		return READ_FAILED;
 	dest = strip_slashes(argv[optind + 1]);
 	n = dest ? ie_extract(img, dest, &opts, &errors.rep) : 1;
 	ie_image_close(img);

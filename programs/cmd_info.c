@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "read_common.h"
 #include "initerofs/check.h"
 #include "initerofs/reader.h"
 
@@ -38,10 +39,6 @@ static const struct feature incompat_features[] = {
 
 static const char *const algorithm_names[] = { "lz4", "lzma", "deflate", "zstd" };
 
-struct counter {
-	struct ie_report rep;
-};
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -49,12 +46,6 @@ static void usage(FILE *out)
 		"Show the superblock, features, sizes and compression ratio of the\n"
 		"EROFS image IMAGE (optionally behind an early cpio prefix).\n\n"
 		"  -h, --help   show this help\n");
-}
-
-static void count_only(struct ie_report *rep, const char *msg)
-{
-	(void)rep;
-	(void)msg;
 }
 
 static void print_features(const char *label, uint32_t bits,
@@ -145,36 +136,22 @@ static void print_stats(const struct ie_check_stats *st, uint64_t size,
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct counter cnt = { .rep.problem = count_only };
+	struct ie_report survey = { .problem = read_count_only };
 	struct ie_check_stats st = { 0 };
 	struct ie_image *img;
-	char err[512];
-	int c;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 0;
-		}
-		usage(stderr);
-		return 2;
-	}
-	if (argc - optind != 1) {
-		usage(stderr);
-		return 2;
-	}
-	if (ie_image_open(argv[optind], IE_OPEN_LENIENT, &img, err,
-			  sizeof(err))) {
-		fprintf(stderr, "initerofs info: %s\n", err);
-		return 1;
-	}
+	ret = read_help_only(argc, argv, usage);
+	if (ret == READ_GO_ON)
+		ret = read_want_args(argc, 1, 1, usage);
+	if (ret != READ_GO_ON)
+		return ret;
+	img = read_open("initerofs info", argv[optind], IE_OPEN_LENIENT);
+	if (!img)
+		return READ_FAILED;
 	print_super(argv[optind], ie_image_super(img), ie_image_size(img));
-	ie_check(img, &cnt.rep, IE_CHECK_NO_DECODE, &st);
-	print_stats(&st, ie_image_size(img), cnt.rep.problems);
+	ie_check(img, &survey, IE_CHECK_NO_DECODE, &st);
+	print_stats(&st, ie_image_size(img), survey.problems);
 	ie_image_close(img);
-	return 0;
+	return READ_OK;
 }

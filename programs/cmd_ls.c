@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "read_common.h"
 #include "initerofs/reader.h"
 
 struct ls_opts {
@@ -184,7 +185,6 @@ int cmd_ls(int argc, char **argv)
 	};
 	struct ls_opts opts = { 0 };
 	struct ie_image *img;
-	char err[512];
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "lRh", longopts, NULL)) != -1) {
@@ -195,22 +195,16 @@ int cmd_ls(int argc, char **argv)
 		case 'R':
 			opts.recursive = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			return read_help_or_usage(c, usage);
 		}
 	}
-	if (argc - optind < 1 || argc - optind > 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (ie_image_open(argv[optind], 0, &img, err, sizeof(err))) {
-		fprintf(stderr, "initerofs ls: %s\n", err);
-		return 1;
-	}
+	c = read_want_args(argc, 1, 2, usage);
+	if (c != READ_GO_ON)
+		return c;
+	img = read_open("initerofs ls", argv[optind], 0);
+	if (!img)
+		return READ_FAILED;
 	ret = list_path(img, &opts, optind + 1 < argc ? argv[optind + 1] : "/");
 	ie_image_close(img);
 	if (fflush(stdout) || ferror(stdout)) {
