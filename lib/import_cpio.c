@@ -17,6 +17,7 @@
 #define MAX_SYMLINKS	40		/* the kernel's MAXSYMLINKS */
 #define LINK_BUCKETS	1024
 #define SPOOL_BUFFER	(1024 * 1024)
+#define SPOOL_DIRECT	(64 * 1024)	/* pieces this big skip the buffer */
 
 /* find_link()'s table: the first path seen for each hardlink key. */
 struct link_key {
@@ -442,15 +443,20 @@ struct spool_ctx {
 	struct ie_cpio_reader *r;
 };
 
-/* Append a piece of a file's body to the spool, batching small pieces. */
+/*
+ * Append a piece of a file's body to the spool: small pieces (small files)
+ * are batched into one write, big ones written straight from the stream's
+ * buffer rather than copied once more.
+ */
 static int spool_sink(void *ctx, const unsigned char *buf, size_t len)
 {
 	struct spool_ctx *sc = ctx;
 	struct ie_cpio_import *imp = sc->imp;
 
-	if (imp->spool_used + len > SPOOL_BUFFER && spool_flush(imp))
+	if ((len >= SPOOL_DIRECT || imp->spool_used + len > SPOOL_BUFFER) &&
+	    spool_flush(imp))
 		goto fail;
-	if (len >= SPOOL_BUFFER) {
+	if (len >= SPOOL_DIRECT) {
 		if (write_all(imp->spool_fd, buf, len))
 			goto fail;
 	} else {
