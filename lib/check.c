@@ -38,6 +38,7 @@ struct owned_range {
 	uint64_t start, end;
 	uint64_t nid;
 	bool data;			/* file data rather than metadata */
+	bool shareable;			/* deduplicated chunks may coincide */
 };
 
 struct checker {
@@ -100,7 +101,7 @@ oom:
 }
 
 static void add_range(struct checker *c, uint64_t start, uint64_t end,
-		      uint64_t nid, bool data)
+		      uint64_t nid, bool data, bool shareable)
 {
 	if (start >= end)
 		return;
@@ -111,6 +112,7 @@ static void add_range(struct checker *c, uint64_t start, uint64_t end,
 	}
 	c->ranges[c->nranges++] = (struct owned_range){
 		.start = start, .end = end, .nid = nid, .data = data,
+		.shareable = shareable,
 	};
 }
 
@@ -223,7 +225,9 @@ static void note_extent(struct checker *c, const struct ie_rinode *ino,
 	if (ext->kind == IE_EXTENT_HOLE || ext->inline_tail)
 		return;
 	*blocks += (ext->plen + bs - 1) / bs;
-	add_range(c, ext->pa, ext->pa + ext->plen, ino->nid, true);
+	/* mkfs.erofs stores identical chunks once, which the format allows. */
+	add_range(c, ext->pa, ext->pa + ext->plen, ino->nid, true,
+		  ino->layout == EROFS_LAYOUT_CHUNK_BASED);
 }
 
 /* Walk and decode every extent; check they tile the file exactly. */
@@ -238,7 +242,7 @@ static void check_data(struct checker *c, const char *path,
 
 	if (ie_file_open(c->img, ino, &f)) {
 		ie_report(c->rep, "%s: %s", path, ie_image_error(c->img));
-		add_range(c, ino->pos, ie_inode_end(ino), ino->nid, false);
+		add_range(c, ino->pos, ie_inode_end(ino), ino->nid, false, false);
 		return;
 	}
 	while ((ret = ie_file_next_extent(f, &ext)) > 0) {
@@ -269,7 +273,7 @@ static void check_data(struct checker *c, const char *path,
 	if (!ret && erofs_layout_is_compressed(ino->layout) && blocks != ino->i_u)
 		ie_report(c->rep, "%s: inode says %u compressed blocks, extents use %llu",
 			  path, ino->i_u, (unsigned long long)blocks);
-	add_range(c, ino->pos, ie_file_meta_end(f), ino->nid, false);
+	add_range(c, ino->pos, ie_file_meta_end(f), ino->nid, false, false);
 	ie_file_close(f);
 }
 
@@ -400,7 +404,7 @@ static void check_first_sight(struct checker *c, const struct ie_walk_entry *e)
 	if (S_ISREG(ino->mode) || S_ISDIR(ino->mode) || S_ISLNK(ino->mode)) {
 		check_data(c, e->path, ino);
 	} else {
-		add_range(c, ino->pos, ie_inode_end(ino), ino->nid, false);
+		add_range(c, ino->pos, ie_inode_end(ino), ino->nid, false, false);
 	}
 	if (S_ISREG(ino->mode)) {
 		c->st.data_bytes += ino->size;
@@ -500,7 +504,8 @@ static void check_overlaps(struct checker *c)
 		const struct owned_range *r = &c->ranges[i];
 
 		if (hold && r->start < hold->end &&
-		    !(dedupe && r->data && hold->data))
+		    !(dedupe && r->data && hold->data) &&
+		    !(r->shareable && hold->shareable))
 			ie_report(c->rep, "%s: bytes %llu-%llu of the image also belong to %s",
 				  owner_name(c, r->nid),
 				  (unsigned long long)r->start,
@@ -537,7 +542,7 @@ unsigned long ie_check(struct ie_image *img, struct ie_report *rep,
 
 	ie_super_verify(img, rep);
 	add_range(&c, EROFS_SUPER_OFFSET, EROFS_SUPER_OFFSET + si->sb_size,
-		  NO_NID, false);
+		  NO_NID, false, false);
 	ret = ie_walk(img, "/", &ops, &c);
 	if (ret == -ENOMEM)
 		no_memory(&c);

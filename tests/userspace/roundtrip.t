@@ -17,7 +17,7 @@
 rt_setup
 builder=${RT_BUILDER:-initerofs}
 if [ "$builder" = mkfs ]; then
-	variants=${RT_VARIANTS:-none lz4 lz4hc lz4hc:-C65536}
+	variants=${RT_VARIANTS:-none lz4 lz4hc lz4hc:-C65536 lz4hc:-Eztailpacking none:--chunksize=8192}
 else
 	variants=${RT_VARIANTS:-none lz4 lz4hc lzma lz4hc:-C65536 lz4:-b1024 lz4hc:-b512}
 fi
