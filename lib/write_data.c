@@ -219,7 +219,8 @@ static void add_extent(struct job *j, uint64_t lstart, uint32_t blocks,
  * "destination size" modes cost time in proportion to the input they are
  * offered, not the input they use (LZ4HC: 40 times slower with 1 MiB
  * offered than with 8 KiB, to fill 4 KiB), so offer about twice what the
- * previous cluster took and offer more only when all of it fitted.
+ * previous cluster took (at least what the compressor needs to work at its
+ * best) and offer more only when all of it fitted.
  */
 static int compress_cluster(struct writer *w, struct worker *wk,
 			    const uint8_t *data, uint64_t left, size_t *used)
@@ -229,6 +230,8 @@ static int compress_cluster(struct writer *w, struct worker *wk,
 	size_t offer = 2 * wk->last_used + w->pclustersize;
 	int csize;
 
+	if (offer < ie_compressor_min_offer(wk->compr))
+		offer = ie_compressor_min_offer(wk->compr);
 	for (;;) {
 		if (offer > limit)
 			offer = limit;

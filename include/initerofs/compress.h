@@ -64,6 +64,14 @@ int ie_compress_destsize(struct ie_compressor *c, const void *src,
 			 size_t *srclen, void *dst, size_t dstcap);
 
 /*
+ * ie_compressor_min_offer() - the least input worth offering at once.
+ * LZ4's fast mode tries two position tables, one only used above 64 KiB
+ * of input, so it wants at least 128 KiB; the others have no threshold
+ * (and LZ4HC pays for every byte offered).
+ */
+size_t ie_compressor_min_offer(const struct ie_compressor *c);
+
+/*
  * ie_zero_padding() - number of leading zero bytes of a physical cluster
  * (looked for in its first @blksz bytes, as the kernel does).
  * Return: the count, or -EUCLEAN when the first block is all zeros.
