@@ -7,7 +7,6 @@
 set -u
 RT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 INITEROFS=$RT_ROOT/programs/initerofs
-RT_LIBS="-llz4 -lzstd -lz -llzma -lbz2 -lpthread"
 RT_N=0
 RT_FAILED=0
 
@@ -45,6 +44,9 @@ rt_setup() {
 	RT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/initerofs-test.XXXXXX")
 	trap 'rm -rf "$RT_TMP"' EXIT
 	make -s -C "$RT_ROOT" -j2 >/dev/null || { echo "Bail out! make failed"; exit 1; }
+	# Link the helpers with exactly the libraries the Makefile uses.
+	RT_LIBS=$(printf 'rt-print-ldlibs:\n\t@echo $(LDLIBS)\n' |
+		  make -s --no-print-directory -C "$RT_ROOT" -f Makefile -f - rt-print-ldlibs)
 	cc -O2 -std=c11 -D_GNU_SOURCE -I"$RT_ROOT/include" -o "$RT_TMP/rtlist" \
 		"$RT_ROOT/tests/userspace/roundtrip-list.c" -lcrypto ||
 		{ echo "Bail out! cannot build roundtrip-list"; exit 1; }
