@@ -20,7 +20,7 @@ CPPFLAGS += -Iinclude -MMD -MP
 ifeq ($(WERROR),1)
 CFLAGS  += -Werror
 endif
-LDLIBS  += -llz4 -lzstd -lz -llzma -lbz2 -lpthread
+LDLIBS  += -llz4 -lzstd -lz -llzma -lbz2 -llzo2 -lpthread
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Decompressor streams for initrd segments: gzip, bzip2, lzma, xz, lz4
- * legacy and zstd through their libraries. Each reads its input straight
- * from the lower stream's buffer and consumes exactly the compressed bytes,
- * so the caller finds the next segment right behind it.
+ * Decompressor streams for initrd segments: gzip, bzip2, lzma, xz and zstd
+ * through their libraries; lz4 legacy frames and lzo (lzop files) parsed
+ * here, their blocks decoded by liblz4 and liblzo2. Each reads its input
+ * straight from the lower stream's buffer and consumes exactly the
+ * compressed bytes, so the caller finds the next segment right behind it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <bzlib.h>
 #include <lz4.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -32,9 +34,10 @@ struct decompressor {
 		lzma_stream lzma;
 		ZSTD_DStream *zstd;
 		struct {
-			unsigned char *chunk;	/* one decompressed chunk */
+			unsigned char *buf;	/* one decompressed block */
 			size_t len, off;	/* its size, bytes handed out */
-		} lz4;
+			uint32_t flags;		/* lzop: the header's flags */
+		} chunk;
 	} u;
 };
 
@@ -85,11 +88,6 @@ const char *ie_compression_name(enum ie_compression c)
 		if (formats[i].method == c)
 			return formats[i].name;
 	return "unknown";
-}
-
-bool ie_compression_supported(enum ie_compression c)
-{
-	return c != IE_COMPRESSION_UNKNOWN && c != IE_COMPRESSION_LZO;
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -276,7 +274,13 @@ static void zstd_end(struct decompressor *d)
 	ZSTD_freeDStream(d->u.zstd);
 }
 
-/* ---- lz4 legacy ---------------------------------------------------------- */
+/* ---- formats parsed here, decoded a block at a time ---------------------- */
+
+/*
+ * Decode the next block of the stream into d->u.chunk.
+ * Return: 1 when a block was decoded, 0 at the end, -1 on error.
+ */
+typedef int (*chunk_fn)(struct ie_stream *out, struct decompressor *d);
 
 static uint32_t get_le32(const unsigned char *p)
 {
@@ -284,19 +288,50 @@ static uint32_t get_le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static int chunk_alloc(struct decompressor *d, size_t size)
+{
+	d->u.chunk.buf = malloc(size);
+	d->u.chunk.len = d->u.chunk.off = 0;
+	return d->u.chunk.buf ? 0 : -1;
+}
+
+static void chunk_end(struct decompressor *d)
+{
+	free(d->u.chunk.buf);
+}
+
+/* Make @n bytes of input available, or say why not. Return: 0 or -1. */
+static int need_input(struct ie_stream *out, struct decompressor *d, size_t n,
+		      const char *what)
+{
+	ssize_t got = ie_stream_need(d->in, n);
+
+	if (got < 0) {
+		ie_errmsg(out->err, sizeof(out->err), "%s", d->in->err);
+		return -1;
+	}
+	if ((size_t)got < n)
+		return fail(out, d, "truncated: the input ends inside %s", what);
+	return 0;
+}
+
+/* ---- lz4 legacy ---- */
+
 static int lz4_init(struct decompressor *d)
 {
-	d->u.lz4.chunk = malloc(IE_LZ4_LEGACY_CHUNK);
-	d->u.lz4.len = d->u.lz4.off = 0;
-	return d->u.lz4.chunk ? 0 : -1;
+	return chunk_alloc(d, IE_LZ4_LEGACY_CHUNK);
 }
 
 /*
- * Decode the next chunk into the staging buffer. The legacy format has no
- * end marker; like the kernel's unlz4 we stop at the end of the input, at
- * a zero chunk length (padding) or when fewer than 4 bytes are left, and
- * treat a repeated magic as the start of a concatenated frame.
- * Return: 1 when a chunk was decoded, 0 at the end, -1 on error.
+ * The legacy format has no end marker; like the kernel's unlz4 we stop at
+ * the end of the input, at a zero chunk length (padding) or when fewer than
+ * 4 bytes are left, and take a repeated magic as a concatenated frame.
  */
 static int lz4_next_chunk(struct ie_stream *out, struct decompressor *d)
 {
@@ -308,7 +343,7 @@ static int lz4_next_chunk(struct ie_stream *out, struct decompressor *d)
 	for (;;) {
 		got = ie_stream_need(in, 4);
 		if (got < 0)
-			goto read_error;
+			return need_input(out, d, 4, "");
 		if (got < 4)
 			return 0;
 		len = get_le32(ie_stream_data(in));
@@ -321,93 +356,204 @@ static int lz4_next_chunk(struct ie_stream *out, struct decompressor *d)
 	if (len > (uint32_t)LZ4_compressBound(IE_LZ4_LEGACY_CHUNK))
 		return fail(out, d, "chunk length %u is larger than any chunk",
 			    len);
-	got = ie_stream_need(in, 4 + (size_t)len);
-	if (got < 0)
-		goto read_error;
-	if ((size_t)got < 4 + (size_t)len)
-		return fail(out, d, "truncated: a %u-byte chunk, %zd bytes left",
-			    len, got - 4);
+	if (need_input(out, d, 4 + (size_t)len, "a chunk"))
+		return -1;
 	made = LZ4_decompress_safe((const char *)ie_stream_data(in) + 4,
-				   (char *)d->u.lz4.chunk, (int)len,
+				   (char *)d->u.chunk.buf, (int)len,
 				   IE_LZ4_LEGACY_CHUNK);
 	if (made < 0)
 		return fail(out, d, "corrupt %u-byte chunk", len);
 	ie_stream_consume(in, 4 + (size_t)len);
-	d->u.lz4.len = (size_t)made;
-	d->u.lz4.off = 0;
+	d->u.chunk.len = (size_t)made;
 	return 1;
-read_error:
-	ie_errmsg(out->err, sizeof(out->err), "%s", in->err);
-	return -1;
 }
 
-static ssize_t lz4_fill(struct ie_stream *out, unsigned char *dst, size_t room)
+static int lz4_open(struct ie_stream *out, struct decompressor *d)
+{
+	ssize_t got = ie_stream_need(d->in, 4);
+
+	if (got < 4 || get_le32(ie_stream_data(d->in)) != IE_LZ4_LEGACY_MAGIC)
+		return fail(out, d, "not an lz4 legacy frame (lz4 -l), the only lz4 format the kernel reads");
+	ie_stream_consume(d->in, 4);
+	return 0;
+}
+
+/* ---- lzo (lzop's file format, as the kernel's unlzo reads it) ---- */
+
+#define LZO_BLOCK_SIZE		(256 * 1024)
+#define LZOP_ADLER32_D		0x00000001u
+#define LZOP_ADLER32_C		0x00000002u
+#define LZOP_HAS_FILTER		0x00000800u
+#define LZOP_CRC32_D		0x00000100u
+#define LZOP_CRC32_C		0x00000200u
+#define LZOP_HEADER_MAX		(9 + 7 + 1 + 8 + 8 + 4 + 1 + 255 + 4)
+
+static const unsigned char lzop_magic[9] = {
+	0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a
+};
+
+static int lzop_init(struct decompressor *d)
+{
+	if (lzo_init() != LZO_E_OK)
+		return -1;
+	return chunk_alloc(d, LZO_BLOCK_SIZE);
+}
+
+/*
+ * The header, field for field as the kernel's parse_header() walks it. The
+ * kernel skips exactly one 4-byte checksum per block, so a stream with
+ * checksums of the compressed data or none at all would be misread there:
+ * refuse it here rather than guess.
+ */
+static int lzop_open(struct ie_stream *out, struct decompressor *d)
+{
+	const unsigned char *p;
+	size_t avail, pos;
+	uint16_t version;
+	uint32_t flags;
+	ssize_t got = ie_stream_need(d->in, LZOP_HEADER_MAX);
+
+	if (got < 0)
+		return need_input(out, d, LZOP_HEADER_MAX, "");
+	p = ie_stream_data(d->in);
+	avail = (size_t)got;
+	if (avail < 9 + 7 + 4 || memcmp(p, lzop_magic, 9))
+		return fail(out, d, "not an lzop file header");
+	version = (uint16_t)(p[9] << 8 | p[10]);
+	pos = 9 + 7 + (version >= 0x0940);
+	flags = get_be32(p + pos);
+	pos += flags & LZOP_HAS_FILTER ? 8 : 4;
+	pos += 8 + (version >= 0x0940 ? 4 : 0);		/* mode, mtime */
+	if (pos + 1 > avail || pos + 1 + p[pos] + 4 > avail)
+		return fail(out, d, "truncated lzop file header");
+	pos += 1 + p[pos] + 4;				/* name, header checksum */
+	if (!(flags & (LZOP_ADLER32_D | LZOP_CRC32_D)) ||
+	    (flags & (LZOP_ADLER32_C | LZOP_CRC32_C)) ||
+	    (flags & LZOP_ADLER32_D && flags & LZOP_CRC32_D))
+		return fail(out, d, "lzop checksum flags 0x%x: the kernel reads exactly one checksum, of the uncompressed data, per block",
+			    flags);
+	d->u.chunk.flags = flags;
+	ie_stream_consume(d->in, pos);
+	return 0;
+}
+
+static int lzop_check(struct ie_stream *out, struct decompressor *d,
+		     uint32_t want, uint32_t len)
+{
+	const unsigned char *buf = d->u.chunk.buf;
+	uint32_t sum = d->u.chunk.flags & LZOP_ADLER32_D ?
+		(uint32_t)adler32(1, buf, len) : (uint32_t)crc32(0, buf, len);
+
+	if (sum == want)
+		return 0;
+	return fail(out, d, "block checksum 0x%08x, the data sums to 0x%08x",
+		    want, sum);
+}
+
+/* A block: uncompressed length (0 ends), compressed length, checksum, data. */
+static int lzop_next_chunk(struct ie_stream *out, struct decompressor *d)
+{
+	const unsigned char *p;
+	uint32_t dst_len, src_len;
+	lzo_uint made;
+
+	if (need_input(out, d, 4, "a block header"))
+		return -1;
+	dst_len = get_be32(ie_stream_data(d->in));
+	if (!dst_len) {
+		ie_stream_consume(d->in, 4);
+		return 0;
+	}
+	if (dst_len > LZO_BLOCK_SIZE)
+		return fail(out, d, "block of %u bytes, more than lzop's %u",
+			    dst_len, LZO_BLOCK_SIZE);
+	if (need_input(out, d, 12, "a block header"))
+		return -1;
+	src_len = get_be32(ie_stream_data(d->in) + 4);
+	if (!src_len || src_len > dst_len)
+		return fail(out, d, "compressed block length %u for %u bytes",
+			    src_len, dst_len);
+	if (need_input(out, d, 12 + (size_t)src_len, "a block"))
+		return -1;
+	p = ie_stream_data(d->in);
+	made = dst_len;
+	if (src_len == dst_len)
+		memcpy(d->u.chunk.buf, p + 12, dst_len);	/* stored */
+	else if (lzo1x_decompress_safe(p + 12, src_len, d->u.chunk.buf,
+				       &made, NULL) != LZO_E_OK || made != dst_len)
+		return fail(out, d, "corrupt %u-byte block", src_len);
+	if (lzop_check(out, d, get_be32(p + 8), dst_len))
+		return -1;
+	ie_stream_consume(d->in, 12 + (size_t)src_len);
+	d->u.chunk.len = dst_len;
+	return 1;
+}
+
+/* Hand out the current block, decoding the next one when it is used up. */
+static ssize_t chunk_fill(struct ie_stream *out, unsigned char *dst,
+			  size_t room);
+
+/* ---- the table -------------------------------------------------------------- */
+
+static const struct decoder {
+	enum ie_compression method;
+	int (*init)(struct decompressor *d);
+	/* Check and consume the stream's own header (optional). */
+	int (*open)(struct ie_stream *out, struct decompressor *d);
+	step_fn step;			/* library-driven decoders */
+	chunk_fn next_chunk;		/* formats parsed here */
+	void (*end)(struct decompressor *d);
+} decoders[] = {
+	{ IE_COMPRESSION_GZIP, gzip_init, NULL, gzip_step, NULL, gzip_end },
+	{ IE_COMPRESSION_BZIP2, bzip2_init, NULL, bzip2_step, NULL, bzip2_end },
+	{ IE_COMPRESSION_LZMA, lzma_init, NULL, lzma_step, NULL, lzma_end_ },
+	{ IE_COMPRESSION_XZ, lzma_init, NULL, lzma_step, NULL, lzma_end_ },
+	{ IE_COMPRESSION_ZSTD, zstd_init, NULL, zstd_step, NULL, zstd_end },
+	{ IE_COMPRESSION_LZ4, lz4_init, lz4_open, NULL, lz4_next_chunk, chunk_end },
+	{ IE_COMPRESSION_LZO, lzop_init, lzop_open, NULL, lzop_next_chunk, chunk_end },
+};
+
+#define NR_DECODERS (sizeof(decoders) / sizeof(decoders[0]))
+
+static const struct decoder *decoder_of(enum ie_compression c)
+{
+	size_t i;
+
+	for (i = 0; i < NR_DECODERS; i++)
+		if (decoders[i].method == c)
+			return &decoders[i];
+	return NULL;
+}
+
+bool ie_compression_supported(enum ie_compression c)
+{
+	return decoder_of(c) != NULL;
+}
+
+static ssize_t chunk_fill(struct ie_stream *out, unsigned char *dst,
+			  size_t room)
 {
 	struct decompressor *d = out->ctx;
 	size_t n;
 
-	while (d->u.lz4.off == d->u.lz4.len) {
+	while (d->u.chunk.off == d->u.chunk.len) {
 		int ret;
 
 		if (d->done)
 			return 0;
-		ret = lz4_next_chunk(out, d);
+		d->u.chunk.len = d->u.chunk.off = 0;
+		ret = decoder_of(d->method)->next_chunk(out, d);
 		if (ret < 0)
 			return -1;
 		if (ret == 0)
 			d->done = true;
 	}
-	n = d->u.lz4.len - d->u.lz4.off;
+	n = d->u.chunk.len - d->u.chunk.off;
 	if (n > room)
 		n = room;
-	memcpy(dst, d->u.lz4.chunk + d->u.lz4.off, n);
-	d->u.lz4.off += n;
+	memcpy(dst, d->u.chunk.buf + d->u.chunk.off, n);
+	d->u.chunk.off += n;
 	return (ssize_t)n;
-}
-
-static int lz4_check_magic(struct decompressor *d, char *err, size_t errlen)
-{
-	ssize_t got = ie_stream_need(d->in, 4);
-
-	if (got >= 4 && get_le32(ie_stream_data(d->in)) == IE_LZ4_LEGACY_MAGIC)
-		return 0;
-	ie_errmsg(err, errlen,
-		 "lz4 stream at offset %llu: not an lz4 legacy frame (the only lz4 format the kernel reads)",
-		 (unsigned long long)d->start);
-	return -1;
-}
-
-static void lz4_end(struct decompressor *d)
-{
-	free(d->u.lz4.chunk);
-}
-
-/* ---- the library-driven decoders share one fill loop ---------------------- */
-
-static const struct {
-	enum ie_compression method;
-	int (*init)(struct decompressor *d);
-	step_fn step;
-	void (*end)(struct decompressor *d);
-} library_decoders[] = {
-	{ IE_COMPRESSION_GZIP, gzip_init, gzip_step, gzip_end },
-	{ IE_COMPRESSION_BZIP2, bzip2_init, bzip2_step, bzip2_end },
-	{ IE_COMPRESSION_LZMA, lzma_init, lzma_step, lzma_end_ },
-	{ IE_COMPRESSION_XZ, lzma_init, lzma_step, lzma_end_ },
-	{ IE_COMPRESSION_ZSTD, zstd_init, zstd_step, zstd_end },
-	{ IE_COMPRESSION_LZ4, lz4_init, NULL, lz4_end },
-};
-
-#define NR_DECODERS (sizeof(library_decoders) / sizeof(library_decoders[0]))
-
-static size_t decoder_index(enum ie_compression c)
-{
-	size_t i;
-
-	for (i = 0; i < NR_DECODERS; i++)
-		if (library_decoders[i].method == c)
-			break;
-	return i;
 }
 
 /*
@@ -418,8 +564,7 @@ static ssize_t library_fill(struct ie_stream *out, unsigned char *dst,
 			    size_t room)
 {
 	struct decompressor *d = out->ctx;
-	step_fn step = library_decoders[decoder_index(d->method)].step;
-
+	step_fn step = decoder_of(d->method)->step;
 	size_t want = 1;
 
 	while (!d->done) {
@@ -455,12 +600,12 @@ static ssize_t library_fill(struct ie_stream *out, unsigned char *dst,
 int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 		       struct ie_stream *in, char *err, size_t errlen)
 {
+	const struct decoder *dec = decoder_of(c);
 	struct decompressor *d;
-	size_t i = decoder_index(c);
 
-	if (i == NR_DECODERS) {
+	if (!dec) {
 		ie_errmsg(err, errlen, "offset %llu: %s compression is not supported",
-			 (unsigned long long)in->pos, ie_compression_name(c));
+			  (unsigned long long)in->pos, ie_compression_name(c));
 		return -1;
 	}
 	d = calloc(1, sizeof(*d));
@@ -469,25 +614,24 @@ int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 	d->method = c;
 	d->in = in;
 	d->start = in->pos;
-	if (c == IE_COMPRESSION_LZ4 && lz4_check_magic(d, err, errlen)) {
-		free(d);
-		return -1;
-	}
-	if (library_decoders[i].init(d))
+	if (dec->init(d))
 		goto nomem_free;
 	if (ie_stream_init(out, OUT_BUFFER_SIZE,
-			   c == IE_COMPRESSION_LZ4 ? lz4_fill : library_fill, d)) {
-		library_decoders[i].end(d);
-		goto nomem_free;
+			   dec->step ? library_fill : chunk_fill, d))
+		goto nomem_end;
+	if (dec->open && dec->open(out, d)) {
+		ie_errmsg(err, errlen, "%s", out->err);
+		ie_decompress_close(out);
+		return -1;
 	}
-	if (c == IE_COMPRESSION_LZ4)
-		ie_stream_consume(in, 4);	/* the magic, checked above */
 	return 0;
+nomem_end:
+	dec->end(d);
 nomem_free:
 	free(d);
 nomem:
 	ie_errmsg(err, errlen, "offset %llu: out of memory for the %s decoder",
-		 (unsigned long long)in->pos, ie_compression_name(c));
+		  (unsigned long long)in->pos, ie_compression_name(c));
 	return -1;
 }
 
@@ -496,7 +640,7 @@ void ie_decompress_close(struct ie_stream *out)
 	struct decompressor *d = out->ctx;
 
 	if (d) {
-		library_decoders[decoder_index(d->method)].end(d);
+		decoder_of(d->method)->end(d);
 		free(d);
 	}
 	ie_stream_fini(out);

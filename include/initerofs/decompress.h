@@ -9,7 +9,9 @@
  * run of lz4 legacy chunks) and leaves its input on the first byte after
  * it, as the kernel does, so that what follows is scanned as the next
  * segment. Decompression goes through the usual libraries (zlib, libbz2,
- * liblzma, liblz4, libzstd); nothing is run as a subprocess.
+ * liblzma, liblz4, liblzo2, libzstd); nothing is run as a subprocess. The
+ * lz4 legacy and lzop containers are parsed here, the way the kernel's
+ * unlz4 and unlzo parse them.
  */
 #ifndef INITEROFS_DECOMPRESS_H
 #define INITEROFS_DECOMPRESS_H

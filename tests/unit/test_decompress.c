@@ -16,6 +16,7 @@
 #include <bzlib.h>
 #include <lz4.h>
 #include <lzma.h>
+#include <lzo/lzo1x.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -172,6 +173,57 @@ static void pack_lz4(struct packed *c)
 	pack_lz4_chunks(c, IE_LZ4_LEGACY_CHUNK);
 }
 
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/*
+ * An lzop file as `lzop` 1.04 writes it: magic, version 0x1040, library
+ * version, version needed 0x0940, method 1 (LZO1X-1), level 5, flags
+ * (adler32 of the data, Unix), mode, mtime (low, high), no name, header
+ * checksum; then per 256 KiB block its lengths, the data's adler32 and the
+ * data (stored when it does not shrink); a zero length ends it.
+ */
+static void pack_lzo(struct packed *c)
+{
+	static const unsigned char head[] = {
+		0x89, 0x4c, 0x5a, 0x4f, 0x00, 0x0d, 0x0a, 0x1a, 0x0a,
+		0x10, 0x40, 0x20, 0xa0, 0x09, 0x40, 0x01, 0x05,
+		0x03, 0x00, 0x00, 0x01, 0, 0, 0x81, 0xa4, 0, 0, 0, 0, 0, 0, 0, 0,
+		0x00, 0, 0, 0, 0,
+	};
+	static unsigned char wrk[LZO1X_1_MEM_COMPRESS];
+	size_t done = 0;
+
+	assert_int_equal(lzo_init(), LZO_E_OK);
+	pack_reserve(c, sizeof(head) + PAYLOAD_SIZE + PAYLOAD_SIZE / 8 + 4096);
+	memcpy(c->p, head, sizeof(head));
+	c->len = sizeof(head);
+	while (done < PAYLOAD_SIZE) {
+		size_t n = PAYLOAD_SIZE - done < 256 * 1024 ? PAYLOAD_SIZE - done : 256 * 1024;
+		unsigned char *hdr = c->p + c->len;
+		lzo_uint made;
+
+		assert_int_equal(lzo1x_1_compress(payload + done, n, hdr + 12, &made,
+						  wrk), LZO_E_OK);
+		if (made >= n) {
+			memcpy(hdr + 12, payload + done, n);
+			made = n;
+		}
+		put_be32(hdr, (uint32_t)n);
+		put_be32(hdr + 4, (uint32_t)made);
+		put_be32(hdr + 8, (uint32_t)adler32(1, payload + done, (uInt)n));
+		c->len += 12 + made;
+		done += n;
+	}
+	put_be32(c->p + c->len, 0);
+	c->len += 4;
+}
+
 /* Decompress @len bytes at @p followed by TAIL; check the data and the tail. */
 static void assert_round_trip(enum ie_compression c, struct packed *z)
 {
@@ -284,6 +336,15 @@ static void test_lz4(void **state)
 	assert_round_trip(IE_COMPRESSION_LZ4, &z);
 }
 
+static void test_lzo(void **state)
+{
+	struct packed z;
+
+	(void)state;
+	pack_lzo(&z);
+	assert_round_trip(IE_COMPRESSION_LZO, &z);
+}
+
 static void test_lz4_concatenated(void **state)
 {
 	struct packed a, b;
@@ -335,6 +396,7 @@ static void test_truncated(void **state)
 		{ IE_COMPRESSION_LZMA, pack_lzma },
 		{ IE_COMPRESSION_ZSTD, pack_zstd },
 		{ IE_COMPRESSION_LZ4, pack_lz4 },
+		{ IE_COMPRESSION_LZO, pack_lzo },
 	};
 	size_t i;
 
@@ -371,6 +433,11 @@ static void test_corrupt(void **state)
 	put_le32(z.p + 4, 0x7fffffff);
 	assert_fails(IE_COMPRESSION_LZ4, z.p, z.len, "chunk length 2147483647 is larger than any chunk");
 	free(z.p);
+
+	pack_lzo(&z);
+	z.p[38 + 12 + 100] ^= 0x55;	/* inside the first block's data */
+	assert_fails(IE_COMPRESSION_LZO, z.p, z.len, "lzo stream at offset 0: ");
+	free(z.p);
 }
 
 static void test_detect(void **state)
@@ -401,6 +468,7 @@ static void test_detect(void **state)
 			 IE_COMPRESSION_UNKNOWN);
 	assert_false(ie_compression_supported(IE_COMPRESSION_UNKNOWN));
 	assert_true(ie_compression_supported(IE_COMPRESSION_ZSTD));
+	assert_true(ie_compression_supported(IE_COMPRESSION_LZO));
 }
 
 int main(void)
@@ -413,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_lzma),
 		cmocka_unit_test(test_zstd),
 		cmocka_unit_test(test_lz4),
+		cmocka_unit_test(test_lzo),
 		cmocka_unit_test(test_lz4_concatenated),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupt),

@@ -71,7 +71,7 @@ is "$(head -c 6 "$WORK/main-crc.cpio")" 070702 "the crc archive has the 070702 m
 
 early_size=$(stat -c %s "$WORK/early.cpio")
 image_offset=$(((early_size + 4095) / 4096 * 4096))
-for method in none gzip bzip2 xz lzma lz4 zstd; do
+for method in none gzip bzip2 xz lzma lz4 lzo zstd; do
 	initrd=$WORK/initrd-$method
 	{ cat "$WORK/early.cpio"; compress_with "$method" <"$WORK/main.cpio"; } >"$initrd"
 	convert_and_compare "$method" "$initrd"

@@ -53,6 +53,7 @@ compress_with() {
 	xz) xz --check=crc32 -T1 ;;
 	lzma) xz --format=lzma ;;
 	lz4) lz4 -l -9 -q ;;
+	lzo) lzop -c -9 ;;
 	zstd) zstd -q -19 -T1 ;;
 	*) echo "compress_with: unknown method $1" >&2; return 1 ;;
 	esac
@@ -98,6 +99,7 @@ extract_with_cpio() {
 			425a*) dec="bzip2 -dc" ;;
 			5d00* | fd37*) dec="xz -dc" ;;
 			0221*) dec="lz4 -dc" ;;
+			894c*) dec="lzop -dc" ;;
 			28b5*) dec="zstd -dc" ;;
 			*) echo "extract_with_cpio: unknown segment at $offset: $magic" >&2; return 1 ;;
 			esac
