@@ -35,7 +35,7 @@ int ie_image_set_error(struct ie_image *img, int errnum, const char *fmt, ...)
 
 void ie_report(struct ie_report *rep, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[8192];	/* room for a path as deep as the kernel allows */
 	va_list ap;
 
 	va_start(ap, fmt);
