@@ -247,6 +247,42 @@ static int compress_cluster(struct writer *w, struct worker *wk,
 }
 
 /*
+ * The kernel maps a file's last extent up to the end of the lcluster that
+ * holds the file's last byte (fs/erofs/zmap.c does not stop at i_size), and
+ * refuses a raw extent mapped longer than its block. So the last raw block
+ * must not cross an lcluster boundary: it is cut at the boundary and the
+ * rest goes into one more block.
+ */
+static bool crosses_at_end(const struct writer *w, const struct job *j,
+			   uint64_t pos, uint64_t left)
+{
+	uint64_t c = (j->off + pos) & (w->blksz - 1);
+
+	return j->last && left <= w->blksz && c + left > w->blksz;
+}
+
+static size_t plain_len(const struct writer *w, const struct job *j,
+			uint64_t pos, uint64_t left)
+{
+	if (crosses_at_end(w, j, pos, left))
+		return (size_t)(w->blksz - ((j->off + pos) & (w->blksz - 1)));
+	return left < w->blksz ? (size_t)left : w->blksz;
+}
+
+/*
+ * Keep compressed output when it saves a block; or when it holds the
+ * file's last bytes in one block where raw storage would need two (see
+ * crosses_at_end()), as mkfs.erofs does for a file's final extent.
+ */
+static bool keep_compressed(const struct writer *w, const struct job *j,
+			    uint64_t pos, uint64_t left, size_t in, size_t blocks)
+{
+	if ((uint64_t)blocks << w->blkszbits < in)
+		return true;
+	return blocks == 1 && in == left && crosses_at_end(w, j, pos, left);
+}
+
+/*
  * Compress one segment: pcluster after pcluster, compressed data at the
  * end of its blocks (zeros in front), or one raw block where compressing
  * would not save a block.
@@ -258,9 +294,9 @@ static int run_compress(struct writer *w, struct worker *wk, struct job *j)
 	size_t cap;
 	int ret;
 
-	cap = ((size_t)wr_blocks_of(w, j->len) + 1) << w->blkszbits;
+	cap = ((size_t)wr_blocks_of(w, j->len) + 2) << w->blkszbits;
 	j->out = malloc(cap);
-	j->ext = malloc((wr_blocks_of(w, j->len) + 1) * sizeof(*j->ext));
+	j->ext = malloc((wr_blocks_of(w, j->len) + 2) * sizeof(*j->ext));
 	if (!j->out || !j->ext)
 		return job_fail(j, -ENOMEM, "%s", "out of memory");
 	j->all_plain = true;
@@ -277,7 +313,7 @@ static int run_compress(struct writer *w, struct worker *wk, struct job *j)
 			return job_fail(j, csize, "%s: compression failed",
 					source_name(j->n->inode));
 		blocks = (size_t)wr_blocks_of(w, (uint64_t)csize);
-		if ((uint64_t)blocks << w->blkszbits < in) {
+		if (keep_compressed(w, j, pos, left, in, blocks)) {
 			size_t room = blocks << w->blkszbits;
 
 			memset(j->out + j->out_len, 0, room - (size_t)csize);
@@ -288,7 +324,7 @@ static int run_compress(struct writer *w, struct worker *wk, struct job *j)
 			pos += in;
 			continue;
 		}
-		in = left < w->blksz ? (size_t)left : w->blksz;
+		in = plain_len(w, j, pos, left);
 		memcpy(j->out + j->out_len, data + pos, in);
 		memset(j->out + j->out_len + in, 0, w->blksz - in);
 		add_extent(j, j->off + pos, 1, true);

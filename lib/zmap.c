@@ -114,6 +114,10 @@ static int check_extent(const struct ie_zextent *e, uint64_t len,
 		return -EINVAL;	/* no nonhead to carry the block count */
 	if (e->plain && len > ((uint64_t)e->blocks << blkszbits))
 		return -EINVAL;
+	/* The kernel maps a last raw extent to its lcluster's end. */
+	if (e->plain && last &&
+	    (e->lstart & ((1ull << blkszbits) - 1)) + len > (1ull << blkszbits))
+		return -EINVAL;
 	return 0;
 }
 
@@ -654,6 +658,16 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	if (ext->plain && ext->llen > ext->plen)
 		return fail(err, errlen, -EUCLEAN,
 			    "raw extent at %llu longer than its pcluster",
+			    (unsigned long long)ext->la);
+	/*
+	 * The kernel maps the last extent to the end of the lcluster holding
+	 * the file's last byte, not to i_size; a raw one must fit that too.
+	 */
+	if (ext->plain && end == zi->size &&
+	    total_lclusters(zi->size, zi->lclusterbits) * (1ull << zi->lclusterbits) -
+	    ext->la > ext->plen)
+		return fail(err, errlen, -EUCLEAN,
+			    "raw last extent at %llu crosses an lcluster boundary (the kernel reads it as corrupted)",
 			    (unsigned long long)ext->la);
 	if (ext->plen > Z_EROFS_PCLUSTER_MAX_SIZE ||
 	    ext->llen > Z_EROFS_PCLUSTER_MAX_DSIZE)

@@ -46,6 +46,9 @@ static size_t make_extents(struct ie_zextent *ext, uint64_t size, bool big)
 		ext[n].plain = next_rand() % 3 == 0;
 		if (ext[n].plain) {
 			len = left < BLK ? left : BLK;
+			/* As the writer: the last raw block ends in its lcluster. */
+			if (len == left && pos % BLK + len > BLK)
+				len = BLK - pos % BLK;
 		} else {
 			if (big)
 				blocks = 1 + next_rand() % 4;
@@ -178,6 +181,7 @@ static void test_rejects_bad_extents(void **state)
 	struct ie_zextent long_plain[1] = { { 0, 1, 1 } };
 	struct ie_zextent big_without[1] = { { 0, 2, 0 } };
 	struct ie_zextent not_at_zero[1] = { { 5, 1, 0 } };
+	struct ie_zextent raw_tail[2] = { { 0, 1, 0 }, { 8495, 1, 1 } };
 	uint8_t buf[256];
 
 	(void)state;
@@ -189,6 +193,30 @@ static void test_rejects_bad_extents(void **state)
 						false, 0, 32, buf), -EINVAL);
 	assert_int_equal(ie_zmap_compact_encode(not_at_zero, 1, 3 * BLK, BITS, 0,
 						false, 0, 32, buf), -EINVAL);
+	/* A raw last extent crossing into the file's last lcluster: Linux
+	 * maps it to that lcluster's end, beyond its block, and refuses it. */
+	assert_int_equal(ie_zmap_compact_encode(raw_tail, 2, 12289, BITS, 0,
+						false, 0, 32, buf), -EINVAL);
+}
+
+/* The same index written by hand: the decoder refuses it like the kernel. */
+static void test_raw_tail_refused(void **state)
+{
+	uint8_t idx[32] = {
+		0, 0, 0, 0, 1, 0, 0, 0,		/* map header: COMPACTED_2B */
+		0x00, 0x10, 0x01, 0x20, 0x70, 0x01, 0, 0, /* HEAD1@0, NONHEAD */
+		0x2f, 0x01, 0x01, 0x20, 0x71, 0x01, 0, 0, /* PLAIN@303, NONHEAD */
+	};
+	struct ie_zmap_extent m;
+	struct ie_zinode zi;
+
+	(void)state;
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 12289, false, idx, 64,
+					    sizeof(idx), err, sizeof(err)), 0);
+	assert_int_equal(ie_zmap_map(&zi, 0, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.llen, 8495);
+	assert_int_equal(ie_zmap_map(&zi, 12288, &m, err, sizeof(err)), -EUCLEAN);
+	assert_non_null(strstr(err, "lcluster boundary"));
 }
 
 static void test_header_checks(void **state)
@@ -251,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_random_big_pclusters),
 		cmocka_unit_test(test_known_layout),
 		cmocka_unit_test(test_rejects_bad_extents),
+		cmocka_unit_test(test_raw_tail_refused),
 		cmocka_unit_test(test_header_checks),
 		cmocka_unit_test(test_damaged_indexes),
 	};
