@@ -3,10 +3,10 @@
  * Directory blocks: encode and decode.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fail.h"
 #include "initerofs/dirent.h"
 #include "initerofs/erofs_format.h"
 
@@ -76,18 +76,6 @@ uint64_t ie_dir_size(const struct ie_dirent_in *ents, size_t n,
 	return size + used;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EUCLEAN;
-}
-
 int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 			struct ie_dirent_view *out, size_t max,
 			char *err, size_t errlen)
@@ -95,28 +83,31 @@ int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 	unsigned int nameoff0, count, i;
 
 	if (size < DIRENT_SIZE || size > blksz)
-		return fail(err, errlen, "directory block of %zu bytes", size);
+		return ie_fail(err, errlen, -EUCLEAN,
+			       "directory block of %zu bytes", size);
 	nameoff0 = ie_get_le16(block + 8);
 	if (nameoff0 < DIRENT_SIZE || nameoff0 >= blksz ||
 	    nameoff0 % DIRENT_SIZE || nameoff0 > size)
-		return fail(err, errlen, "invalid first name offset %u", nameoff0);
+		return ie_fail(err, errlen, -EUCLEAN,
+			       "invalid first name offset %u", nameoff0);
 	count = nameoff0 / DIRENT_SIZE;
 	if (count > max)
-		return fail(err, errlen, "%u entries exceed the %zu expected",
+		return ie_fail(err, errlen, -EUCLEAN, "%u entries exceed the %zu expected",
 			    count, max);
 	for (i = 0; i < count; i++) {
 		const uint8_t *de = block + i * DIRENT_SIZE;
 		unsigned int nameoff = ie_get_le16(de + 8), namelen;
 
 		if (nameoff >= size || nameoff < nameoff0)
-			return fail(err, errlen, "entry %u: name offset %u out of range",
-				    i, nameoff);
+			return ie_fail(err, errlen, -EUCLEAN,
+				       "entry %u: name offset %u out of range",
+				       i, nameoff);
 		if (i + 1 < count) {
 			unsigned int next = ie_get_le16(de + DIRENT_SIZE + 8);
 
 			if (next < nameoff)
-				return fail(err, errlen,
-					    "entry %u: name offsets decrease", i);
+				return ie_fail(err, errlen, -EUCLEAN,
+					       "entry %u: name offsets decrease", i);
 			namelen = next - nameoff;
 		} else {
 			namelen = (unsigned int)strnlen((const char *)block + nameoff,
@@ -124,7 +115,7 @@ int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 		}
 		if (!namelen || namelen > EROFS_NAME_LEN ||
 		    nameoff + namelen > size)
-			return fail(err, errlen, "entry %u: bad name length %u",
+			return ie_fail(err, errlen, -EUCLEAN, "entry %u: bad name length %u",
 				    i, namelen);
 		out[i].nid = ie_get_le64(de);
 		out[i].name = (const char *)block + nameoff;

@@ -415,23 +415,13 @@ static int append_blocks(struct writer *w, const void *buf, size_t len)
 
 static int spool_tail(struct writer *w, struct wnode *n, const void *tail)
 {
-	const uint8_t *p = tail;
-	size_t left = n->tail_len;
+	int ret = wr_pwrite_fd(w->spool_fd, tail, n->tail_len, w->spool_size);
 
+	if (ret)
+		return wr_fail(w, ret, "cannot write the tail spool: %s",
+			       strerror(-ret));
 	n->tail_off = w->spool_size;
-	while (left) {
-		ssize_t done = pwrite(w->spool_fd, p, left,
-				      (off_t)w->spool_size);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return wr_fail(w, -errno, "cannot write the tail spool: %s",
-				       strerror(errno));
-		p += done;
-		left -= (size_t)done;
-		w->spool_size += (uint64_t)done;
-	}
+	w->spool_size += n->tail_len;
 	return 0;
 }
 

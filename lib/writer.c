@@ -36,23 +36,31 @@ int wr_fail(struct writer *w, int code, const char *fmt, ...)
 	return code;
 }
 
-int wr_pwrite(struct writer *w, const void *buf, size_t len, uint64_t off)
+int wr_pwrite_fd(int fd, const void *buf, size_t len, uint64_t off)
 {
 	const uint8_t *p = buf;
 
-	off += w->base;
 	while (len) {
-		ssize_t done = pwrite(w->fd, p, len, (off_t)off);
+		ssize_t done = pwrite(fd, p, len, (off_t)off);
 
 		if (done < 0 && errno == EINTR)
 			continue;
 		if (done < 0)
-			return wr_fail(w, -errno, "cannot write the image: %s",
-				       strerror(errno));
+			return -errno;
 		p += done;
 		len -= (size_t)done;
 		off += (uint64_t)done;
 	}
+	return 0;
+}
+
+int wr_pwrite(struct writer *w, const void *buf, size_t len, uint64_t off)
+{
+	int ret = wr_pwrite_fd(w->fd, buf, len, w->base + off);
+
+	if (ret)
+		return wr_fail(w, ret, "cannot write the image: %s",
+			       strerror(-ret));
 	return 0;
 }
 

@@ -5,11 +5,11 @@
  * an index is only right if the kernel reads it the way we meant it.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/zmap.h"
 
@@ -17,18 +17,6 @@
 #define LOBITS			12	/* bits of a compact entry's value */
 #define CBLKCNT			Z_EROFS_LI_D0_CBLKCNT
 #define TYPE_NONHEAD		Z_EROFS_LCLUSTER_TYPE_NONHEAD
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
 
 uint64_t ie_zmap_header_pos(uint64_t inode_end)
 {
@@ -298,7 +286,7 @@ static int load_full(const struct ie_zinode *zi, uint64_t lcn,
 	unsigned int advise;
 
 	if (off + 8 > zi->index_len)
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "index of lcluster %llu beyond the inode",
 			    (unsigned long long)lcn);
 	di = zi->index + off;
@@ -311,7 +299,7 @@ static int load_full(const struct ie_zinode *zi, uint64_t lcn,
 		m->delta[0] = ie_get_le16(di + 4);
 		if (m->delta[0] & CBLKCNT) {
 			if (!big_advised(zi))
-				return fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, errlen, -EUCLEAN,
 					    "block count at lcluster %llu without big pclusters",
 					    (unsigned long long)lcn);
 			m->cblks = m->delta[0] & ~CBLKCNT;
@@ -400,7 +388,7 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 	int i;
 
 	if (lcn >= total || zi->lclusterbits > 12)
-		return fail(err, errlen, -EUCLEAN, "lcluster %llu out of range",
+		return ie_fail(err, errlen, -EUCLEAN, "lcluster %llu out of range",
 			    (unsigned long long)lcn);
 	l = compact_layout(total, ebase,
 			   zi->advise & Z_EROFS_ADVISE_COMPACTED_2B);
@@ -423,7 +411,7 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 	i = (int)((pos & (packbytes - 1)) / amortized);
 	pos &= ~(uint64_t)(packbytes - 1);
 	if (pos < zi->index_pos || pos - zi->index_pos + packbytes > zi->index_len)
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "index of lcluster %llu beyond the inode",
 			    (unsigned long long)lcn);
 	pack = zi->index + (pos - zi->index_pos);
@@ -437,7 +425,7 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 		m->delta[0] = 0;
 		if (compact_head_pblk(pack, encodebits, vcnt, i, big_advised(zi),
 				      &m->pblk))
-			return fail(err, errlen, -EUCLEAN,
+			return ie_fail(err, errlen, -EUCLEAN,
 				    "bad delta before lcluster %llu",
 				    (unsigned long long)lcn);
 		return 0;
@@ -448,7 +436,7 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 						 (unsigned int)i);
 	if (lo & CBLKCNT) {
 		if (!big_advised(zi))
-			return fail(err, errlen, -EUCLEAN,
+			return ie_fail(err, errlen, -EUCLEAN,
 				    "block count at lcluster %llu without big pclusters",
 				    (unsigned long long)lcn);
 		m->cblks = lo & ~CBLKCNT;
@@ -482,7 +470,7 @@ static int load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
 	if (ret)
 		return ret;
 	if (m->type != TYPE_NONHEAD && m->clusterofs >= (1u << zi->lclusterbits))
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "cluster offset %u at lcluster %llu too large",
 			    m->clusterofs, (unsigned long long)lcn);
 	return 0;
@@ -498,9 +486,9 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 
 	memset(zi, 0, sizeof(*zi));
 	if (index_len < MAP_HEADER_SIZE)
-		return fail(err, errlen, -EUCLEAN, "map header beyond the inode");
+		return ie_fail(err, errlen, -EUCLEAN, "map header beyond the inode");
 	if (index[7] & (1u << Z_EROFS_FRAGMENT_INODE_BIT))
-		return fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, errlen, -EOPNOTSUPP,
 			    "file stored in the packed inode (fragments)");
 	zi->blkszbits = blkszbits;
 	zi->datalayout = datalayout;
@@ -516,26 +504,26 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 	if (zi->advise & (Z_EROFS_ADVISE_FRAGMENT_PCLUSTER |
 			  Z_EROFS_ADVISE_INLINE_PCLUSTER |
 			  Z_EROFS_ADVISE_INTERLACED_PCLUSTER))
-		return fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, errlen, -EOPNOTSUPP,
 			    "tail packing, fragments or interlaced pclusters (advise 0x%x)",
 			    zi->advise);
 	if (zi->algorithm[0] >= Z_EROFS_COMPRESSION_MAX ||
 	    zi->algorithm[1] >= Z_EROFS_COMPRESSION_MAX)
-		return fail(err, errlen, -EOPNOTSUPP, "unknown algorithm 0x%x",
+		return ie_fail(err, errlen, -EOPNOTSUPP, "unknown algorithm 0x%x",
 			    index[6]);
 	big = zi->advise & (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
 			    Z_EROFS_ADVISE_BIG_PCLUSTER_2);
 	if (big && !sb_big_pcluster)
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "big pcluster without the superblock feature");
 	if (datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
 	    big && big != (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
 			   Z_EROFS_ADVISE_BIG_PCLUSTER_2))
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "inconsistent big pcluster flags 0x%x", zi->advise);
 	if (datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
 	    zi->lclusterbits > 12)
-		return fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, errlen, -EOPNOTSUPP,
 			    "compact index with lclusters of 2^%u bytes",
 			    zi->lclusterbits);
 	return 0;
@@ -557,7 +545,7 @@ static int lookback(const struct ie_zinode *zi, struct lcluster *m,
 		if (!distance)
 			break;
 	}
-	return fail(err, errlen, -EUCLEAN, "bogus lookback distance %u at lcluster %llu",
+	return ie_fail(err, errlen, -EUCLEAN, "bogus lookback distance %u at lcluster %llu",
 		    distance, (unsigned long long)m->lcn);
 }
 
@@ -580,7 +568,7 @@ static int pcluster_blocks(const struct ie_zinode *zi, const struct lcluster *he
 	if (ret)
 		return ret;
 	if (m.type == TYPE_NONHEAD && m.delta[0] != 1)
-		return fail(err, errlen, -EUCLEAN, "bogus block count at lcluster %llu",
+		return ie_fail(err, errlen, -EUCLEAN, "bogus block count at lcluster %llu",
 			    (unsigned long long)next);
 	if (m.type == TYPE_NONHEAD && m.cblks)
 		*blocks = m.cblks;
@@ -621,7 +609,7 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	int ret;
 
 	if (la >= zi->size)
-		return fail(err, errlen, -EINVAL, "offset beyond the file");
+		return ie_fail(err, errlen, -EINVAL, "offset beyond the file");
 	ret = load_lcluster(zi, lcn, false, &m, err, errlen);
 	if (ret)
 		return ret;
@@ -630,7 +618,7 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 
 		if (m.type != TYPE_NONHEAD) {
 			if (!m.lcn)
-				return fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, errlen, -EUCLEAN,
 					    "lcluster 0 does not start an extent");
 			distance = 1;
 		}
@@ -647,7 +635,7 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	if (end > zi->size)
 		end = zi->size;
 	if (end <= ext->la)
-		return fail(err, errlen, -EUCLEAN, "empty extent at %llu",
+		return ie_fail(err, errlen, -EUCLEAN, "empty extent at %llu",
 			    (unsigned long long)ext->la);
 	ext->llen = end - ext->la;
 	ext->pa = (uint64_t)m.pblk << zi->blkszbits;
@@ -656,7 +644,7 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	ext->algorithm = m.type == Z_EROFS_LCLUSTER_TYPE_HEAD2 ?
 			 zi->algorithm[1] : zi->algorithm[0];
 	if (ext->plain && ext->llen > ext->plen)
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "raw extent at %llu longer than its pcluster",
 			    (unsigned long long)ext->la);
 	/*
@@ -666,12 +654,12 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	if (ext->plain && end == zi->size &&
 	    total_lclusters(zi->size, zi->lclusterbits) * (1ull << zi->lclusterbits) -
 	    ext->la > ext->plen)
-		return fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, errlen, -EUCLEAN,
 			    "raw last extent at %llu crosses an lcluster boundary (the kernel reads it as corrupted)",
 			    (unsigned long long)ext->la);
 	if (ext->plen > Z_EROFS_PCLUSTER_MAX_SIZE ||
 	    ext->llen > Z_EROFS_PCLUSTER_MAX_DSIZE)
-		return fail(err, errlen, -EUCLEAN, "extent at %llu too large",
+		return ie_fail(err, errlen, -EUCLEAN, "extent at %llu too large",
 			    (unsigned long long)ext->la);
 	return 0;
 }
