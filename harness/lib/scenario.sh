@@ -42,20 +42,30 @@ scenario_setup() {
 # the guest ran to the end of /init's report and powered off. Returns
 # non-zero when it did not; the checks that follow still say what went wrong.
 boot_case() {
-	local name=$1 layout=$2 append=${3:-} rc=0
+	local name=$1 layout=$2 append=${3:-}
 	shift 3 2>/dev/null || shift $#
-	CASE=$name
-	LOG=$LOG_DIR/$name.log
-	rm -f "$LOG" "$LOG.meta" "$LOG.stderr"
 	# A layout that cannot be built is a harness bug: nothing after it means
 	# anything, so the script ends here, failed.
 	if ! INITRD=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$INITRD" ]; then
 		ok 1 "$name: build initrd '$layout'"
 		done_testing
 	fi
-	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$INITRD" -a "$append" -l "$LOG" -t 180 "$@" >/dev/null || rc=$?
+	boot_initrd "$name" "$INITRD" "$append" "$@"
+}
+
+# boot_initrd NAME INITRD [APPEND [harness/boot options...]]: boot_case for an
+# initrd made elsewhere (e.g. by initerofs convert). A guest gets
+# $BOOT_TIMEOUT seconds (default 90; the test rootfs boots in a few).
+boot_initrd() {
+	local name=$1 append=${3:-} rc=0
+	INITRD=$2
+	shift 3 2>/dev/null || shift $#
+	CASE=$name
+	LOG=$LOG_DIR/$name.log
+	rm -f "$LOG" "$LOG.meta" "$LOG.stderr"
+	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$INITRD" -a "$append" -l "$LOG" -t "${BOOT_TIMEOUT:-90}" "$@" >/dev/null || rc=$?
 	[ "$rc" -eq 0 ] && [ "$(report end)" = ok ]
-	ok $? "$name: /init reported to the end and the guest powered off ($layout, ${append:-no extra append})" ||
+	ok $? "$name: /init reported to the end and the guest powered off (${INITRD##*/}, ${append:-no extra append})" ||
 		diag "QEMU status $rc; log $LOG; last lines:" "$(tail -n 25 "$LOG" 2>/dev/null)"
 }
 

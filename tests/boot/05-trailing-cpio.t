@@ -19,4 +19,11 @@ for layout in erofs.lz4+layer.gz+layer erofs+layer.gz+layer; do
 	is "$(report probe.shadow-raw)" cpio-raw "$CASE: the later cpio wins over the earlier one"
 	is "$(report probe.lower-only)" erofs "$CASE: EROFS files not in a cpio are untouched"
 done
+
+# An init that only a trailing archive provides runs at once after the
+# archive is unpacked: every file must be complete and closed by then.
+boot_case layer-init erofs.lz4+layer.gz+layer rdinit=/sbin/layer-init
+expect_clean_kernel
+expect_init /sbin/layer-init
+expect_root_erofs_overlay
 done_testing
