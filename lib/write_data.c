@@ -300,6 +300,9 @@ static int run_compress(struct writer *w, struct worker *wk, struct job *j)
 	if (!j->out || !j->ext)
 		return job_fail(j, -ENOMEM, "%s", "out of memory");
 	j->all_plain = true;
+	/* Output must depend on this segment alone, not on this thread's past. */
+	wk->last_used = 0;
+	ie_compressor_reset(wk->compr);
 	ret = read_segment(j, wk->in, &data);
 	if (ret)
 		return ret;

@@ -55,6 +55,14 @@ struct ie_compressor *ie_compressor_new(const struct ie_compr_opts *opts,
 void ie_compressor_free(struct ie_compressor *c);
 
 /*
+ * ie_compressor_reset() - forget what earlier calls learnt about the data
+ * (which LZ4 table wins). Call it at the start of every independent piece
+ * of work, so that output depends only on that piece, not on what the same
+ * thread compressed before.
+ */
+void ie_compressor_reset(struct ie_compressor *c);
+
+/*
  * ie_compress_destsize() - compress a prefix of @src (*@srclen bytes) into
  * at most @dstcap bytes at @dst. On return *@srclen holds how much input
  * the output represents.
