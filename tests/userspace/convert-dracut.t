@@ -38,8 +38,6 @@ for method in zstd xz; do
 	ok $? "$method: the ACPI table is in the kept prefix, where the kernel's early loader looks"
 	[ ! -e "$WORK/$method/back/ours/kernel/firmware/acpi/ssdt1.aml" ]
 	ok $? "$method: ...and not in the EROFS image"
-	"$INITEROFS" check "$WORK/$method/out.img" >/dev/null
-	ok $? "$method: initerofs check accepts the converted initrd"
 	rm -rf "$initrd" "$WORK/$method"
 done
 done_testing

@@ -55,8 +55,6 @@ for method in zstd lz4; do
 	cmp_num "$EARLY_OFFSET" -ge "$size" "$method: the EROFS image follows the early archive"
 	cmp -s -n "$size" "$early_cpio" "$WORK/$method/out.img"
 	ok $? "$method: the early archive is kept byte for byte"
-	"$INITEROFS" check "$WORK/$method/out.img" >/dev/null
-	ok $? "$method: initerofs check accepts the converted initrd"
 	rm -rf "$initrd" "$WORK/$method"
 done
 done_testing

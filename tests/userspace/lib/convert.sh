@@ -183,6 +183,13 @@ convert_and_compare() {
 	read_back "$d/out.img" "$d/back"
 	ok $? "$name: fsck.erofs extracts the converted image" || return 1
 	same_as_cpio "$name" "$d/cpio" "$d/back" "the converted initrd"
+	# The reader commands find the image behind the prefix.
+	is "$("$INITEROFS" info "$d/out.img" | awk '/^starts at:/ { print $3 }')" \
+		"$(erofs_offset "$d/out.img")" "$name: initerofs info finds the image where it is"
+	"$INITEROFS" check "$d/out.img" >/dev/null
+	ok $? "$name: initerofs check finds the converted initrd clean"
+	is "$("$INITEROFS" ls "$d/out.img" / | LC_ALL=C sort)" "$(ls -A "$d/back/erofs" | LC_ALL=C sort)" \
+		"$name: initerofs ls lists the image's root"
 	"$INITEROFS" convert -q --no-early "$@" -o "$d/all.img" "$initrd"
 	ok $? "$name: initerofs convert --no-early succeeds" || return 1
 	is "$(erofs_offset "$d/all.img")" 0 "$name: --no-early puts the image at offset 0"
