@@ -4,9 +4,6 @@
 # into an EROFS initrd by `initerofs convert`, must boot from EROFS with the
 # early archive kept in front; and the same with --no-early from a zstd
 # cpio. The guest checks every file's sha256 against the host's list.
-# The images are uncompressed (convert's default): compressed images are
-# the writer's and are booted by the `initerofs build` scenarios; these
-# boots test what convert adds, the merge and the layout.
 cd "$(dirname "$0")/../.." || exit 1
 . harness/lib/scenario.sh
 scenario_setup
@@ -33,7 +30,7 @@ boot_converted() {
 		diag "QEMU status $rc; log $LOG; last lines:" "$(tail -n 25 "$LOG" 2>/dev/null)"
 }
 
-boot_converted converted-ucode ucode+cpio.gz
+boot_converted converted-ucode ucode+cpio.gz -z lz4hc
 is "$(head -c 6 "$INITRD")" 070701 "converted-ucode: the early archive is still in front"
 cmp_num "$(erofs_offset "$INITRD")" -ge 4096 "converted-ucode: the EROFS image follows it on a page boundary"
 expect_clean_kernel
@@ -41,7 +38,7 @@ expect_root_erofs_overlay
 expect_hashes
 expect_writes
 
-boot_converted converted-no-early ucode+cpio.zst --no-early
+boot_converted converted-no-early ucode+cpio.zst --no-early -z lz4
 is "$(erofs_offset "$INITRD")" 0 "converted-no-early: the EROFS image is the whole initrd"
 expect_clean_kernel
 expect_root_erofs_overlay
