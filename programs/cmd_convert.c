@@ -139,10 +139,9 @@ static int parse_args(struct convert *c, int argc, char **argv)
 	return -1;	/* go on */
 }
 
-static int fail_errno(struct convert *c, const char *what, const char *path)
+static int fail_errno(const char *what, const char *path)
 {
 	fprintf(stderr, CMD ": %s %s: %s\n", what, path, strerror(errno));
-	(void)c;
 	return 1;
 }
 
@@ -154,7 +153,7 @@ static int open_input(struct convert *c)
 	} else {
 		c->in_fd = open(c->input, O_RDONLY | O_CLOEXEC);
 		if (c->in_fd < 0)
-			return fail_errno(c, "cannot open", c->input);
+			return fail_errno("cannot open", c->input);
 	}
 	if (ie_stream_init_fd(&c->in, c->in_fd, INPUT_BUFFER)) {
 		fprintf(stderr, CMD ": out of memory\n");
@@ -190,11 +189,11 @@ static int open_output(struct convert *c)
 	if (c->out_fd < 0) {
 		free(c->tmp_path);
 		c->tmp_path = NULL;
-		return fail_errno(c, "cannot create a temporary file for",
+		return fail_errno("cannot create a temporary file for",
 				  c->output);
 	}
 	if (fchmod(c->out_fd, 0666 & ~mask))
-		return fail_errno(c, "cannot set the mode of", c->tmp_path);
+		return fail_errno("cannot set the mode of", c->tmp_path);
 	return 0;
 }
 
@@ -225,7 +224,7 @@ static int open_spool(struct convert *c)
 	if (c->spool_fd >= 0)
 		unlink(path);
 	else
-		fail_errno(c, "cannot create a spool file in", dir);
+		fail_errno("cannot create a spool file in", dir);
 	free(path);
 	free(dir);
 	return c->spool_fd < 0;
@@ -241,7 +240,7 @@ static int write_out(struct convert *c, const void *buf, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return fail_errno(c, "cannot write", c->tmp_path);
+			return fail_errno("cannot write", c->tmp_path);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -336,6 +335,11 @@ static int import_all(struct convert *c)
 		fprintf(stderr, CMD ": %s: %s\n", c->input, c->err);
 		return 1;
 	}
+	if (!c->segments && !c->prefix_len) {
+		fprintf(stderr, CMD ": %s: no initramfs in it (empty, or zero bytes only)\n",
+			c->input);
+		return 1;
+	}
 	dropped = ie_cpio_import_warnings(c->imp);
 	if (dropped > MAX_WARNINGS && !c->quiet)
 		fprintf(stderr, CMD ": warning: %s: %lu entries in all not created, as the kernel would not\n",
@@ -370,11 +374,11 @@ static int finish_output(struct convert *c)
 {
 	if (close(c->out_fd)) {
 		c->out_fd = -1;
-		return fail_errno(c, "cannot write", c->tmp_path);
+		return fail_errno("cannot write", c->tmp_path);
 	}
 	c->out_fd = -1;
 	if (rename(c->tmp_path, c->output))
-		return fail_errno(c, "cannot rename the result to", c->output);
+		return fail_errno("cannot rename the result to", c->output);
 	free(c->tmp_path);
 	c->tmp_path = NULL;
 	return 0;

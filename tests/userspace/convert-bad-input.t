@@ -132,6 +132,12 @@ expect_failure odc 'offset 0: old portable \(odc\) cpio format' "$WORK/odc.cpio"
 "$INITEROFS" convert -q -o "$WORK/image.img" "$good" &&
 	expect_failure already-erofs 'offset 1024: EROFS superblock magic' "$WORK/image.img"
 
+# Nothing to convert.
+: >"$WORK/empty"
+expect_failure empty 'no initramfs in it \(empty, or zero bytes only\)' "$WORK/empty"
+head -c 4096 /dev/zero >"$WORK/zeros"
+expect_failure zeros 'no initramfs in it' "$WORK/zeros"
+
 # Unreadable input and unwritable output: clear messages, nothing left.
 expect_failure missing-input 'cannot open .*/missing: No such file or directory' "$WORK/missing"
 status=0
