@@ -38,6 +38,7 @@ struct job {
 	struct wnode *n;
 	uint64_t off, len;		/* the segment of the file */
 	bool first, last;
+	bool copy;			/* flat file copied by the writing thread */
 	enum job_state state;
 	int error;
 	char *msg;			/* on error */
@@ -129,46 +130,68 @@ static int check_unchanged(struct job *j, int fd, uint64_t data_off)
 }
 
 /*
+ * The descriptor holding a file's bytes and where they start in it; *@own
+ * says the caller must close it. Return: 0 or a job failure.
+ */
+static int open_source(struct job *j, int *fd, uint64_t *base, bool *own)
+{
+	const struct ie_inode *inode = j->n->inode;
+
+	*base = 0;
+	*own = false;
+	switch (inode->data.kind) {
+	case IE_DATA_FD:
+		*fd = inode->data.fd;
+		*base = inode->data.offset;
+		return 0;
+	case IE_DATA_PATH:
+		*fd = open(inode->data.path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (*fd < 0)
+			return job_fail(j, -errno, errno == ENOENT ?
+					"%s: vanished during the build" :
+					"%s: cannot open for reading",
+					inode->data.path);
+		*own = true;
+		return 0;
+	default:
+		return job_fail(j, -EINVAL, "%s: regular file without data",
+				"(tree)");
+	}
+}
+
+static int short_read(struct job *j, int ret)
+{
+	if (ret == -ENODATA)
+		return job_fail(j, -EAGAIN, "%s: shrank during the build",
+				source_name(j->n->inode));
+	return job_fail(j, ret, "%s: read error", source_name(j->n->inode));
+}
+
+/*
  * Get the segment's bytes: a pointer into the tree for in-memory data,
  * else read into @buf.
  */
 static int read_segment(struct job *j, uint8_t *buf, const uint8_t **data)
 {
 	const struct ie_inode *inode = j->n->inode;
-	uint64_t base = 0;
-	int fd, ret, own = 0;
+	uint64_t base;
+	bool own;
+	int fd, ret;
 
 	if (S_ISLNK(inode->mode)) {
 		*data = (const uint8_t *)inode->symlink + j->off;
 		return 0;
 	}
-	switch (inode->data.kind) {
-	case IE_DATA_MEMORY:
+	if (inode->data.kind == IE_DATA_MEMORY) {
 		*data = (const uint8_t *)inode->data.buf + j->off;
 		return 0;
-	case IE_DATA_FD:
-		fd = inode->data.fd;
-		base = inode->data.offset;
-		break;
-	case IE_DATA_PATH:
-		fd = open(inode->data.path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0)
-			return job_fail(j, -errno, errno == ENOENT ?
-					"%s: vanished during the build" :
-					"%s: cannot open for reading",
-					inode->data.path);
-		own = 1;
-		break;
-	default:
-		return job_fail(j, -EINVAL, "%s: regular file without data",
-				"(tree)");
 	}
+	ret = open_source(j, &fd, &base, &own);
+	if (ret)
+		return ret;
 	ret = read_fd_range(fd, buf, j->len, base + j->off);
-	if (ret == -ENODATA)
-		ret = job_fail(j, -EAGAIN, "%s: shrank during the build",
-			       source_name(inode));
-	else if (ret)
-		ret = job_fail(j, ret, "%s: read error", source_name(inode));
+	if (ret)
+		ret = short_read(j, ret);
 	if (!ret && (j->first || j->last))
 		ret = check_unchanged(j, fd, base);
 	if (own)
@@ -341,6 +364,8 @@ static void run_job(struct worker *wk, struct job *j)
 {
 	struct writer *w = wk->p->w;
 
+	if (j->copy)
+		return;		/* the writing thread copies it in place */
 	if (j->n->compress)
 		run_compress(w, wk, j);
 	else
@@ -359,13 +384,19 @@ static void job_release(struct job *j)
 	j->msg = NULL;
 }
 
+/* Bytes a job holds in memory until it is written. */
+static uint64_t job_cost(const struct job *j)
+{
+	return j->copy ? 0 : j->len;
+}
+
 /* May job @i start now? Always for the next one to write (no deadlock). */
 static bool may_start(const struct pipeline *p, size_t i)
 {
 	if (i == p->next_write)
 		return true;
 	return i < p->next_write + MAX_JOBS_AHEAD &&
-	       p->in_flight + p->jobs[i].len <= IN_FLIGHT_LIMIT;
+	       p->in_flight + job_cost(&p->jobs[i]) <= IN_FLIGHT_LIMIT;
 }
 
 static void *worker_main(void *arg)
@@ -382,7 +413,7 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		p->next_take++;
-		p->in_flight += j->len;
+		p->in_flight += job_cost(j);
 		j->state = JOB_RUNNING;
 		pthread_mutex_unlock(&p->lock);
 		run_job(wk, j);
@@ -548,6 +579,95 @@ static int finish_compressed(struct writer *w, struct wnode *n, bool all_plain)
 	return ret;
 }
 
+/*
+ * Copy @len bytes at @from of @fd to the end of the data area, inside the
+ * kernel (copy_file_range(): no user buffer, a reflink where the file
+ * systems allow it); through @buf where the kernel cannot.
+ */
+static int copy_range(struct writer *w, int fd, uint64_t from, uint64_t len,
+		      uint8_t *buf)
+{
+	loff_t in = (loff_t)from;
+	loff_t out = (loff_t)(w->base + ((uint64_t)w->data_end << w->blkszbits));
+	bool kernel = true;
+
+	while (len) {
+		uint64_t chunk = len < REWRITE_CHUNK ? len : REWRITE_CHUNK;
+		ssize_t done = -1;
+		int ret;
+
+		if (kernel) {
+			done = copy_file_range(fd, &in, w->fd, &out, chunk, 0);
+			if (done < 0 && errno == EINTR)
+				continue;
+			if (done < 0 && errno != EXDEV && errno != EINVAL &&
+			    errno != ENOSYS && errno != EOPNOTSUPP)
+				return -errno;
+			kernel = done >= 0;
+		}
+		if (!kernel) {
+			ret = read_fd_range(fd, buf, chunk, (uint64_t)in);
+			if (!ret)
+				ret = wr_pwrite_fd(w->fd, buf, chunk, (uint64_t)out);
+			if (ret)
+				return ret;
+			done = (ssize_t)chunk;
+			in += done;
+			out += done;
+		}
+		if (!done)
+			return -ENODATA;	/* the file shrank */
+		len -= (uint64_t)done;
+	}
+	return 0;
+}
+
+/* A flat file from a file: body copied in place, tail to the spool. */
+static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
+{
+	struct wnode *n = j->n;
+	uint64_t body = n->size - n->tail_len, base, pad;
+	bool own;
+	int fd, ret;
+
+	ret = open_source(j, &fd, &base, &own);
+	if (ret)
+		return ret;
+	ret = check_unchanged(j, fd, base);
+	if (!ret && body) {
+		ret = copy_range(w, fd, base, body, buf);
+		if (ret)
+			ret = short_read(j, ret);
+	}
+	pad = (w->blksz - (body & (w->blksz - 1))) & (w->blksz - 1);
+	if (!ret && pad) {
+		/* Zero the last block's rest: it may hold dropped data. */
+		memset(buf, 0, (size_t)pad);
+		ret = wr_pwrite(w, buf, (size_t)pad,
+				((uint64_t)w->data_end << w->blkszbits) + body);
+		if (ret)
+			ret = job_fail(j, ret, "%s", "cannot write the image");
+	}
+	if (!ret && n->tail_len) {
+		ret = read_fd_range(fd, buf, n->tail_len, base + body);
+		ret = ret ? short_read(j, ret) : spool_tail(w, n, buf);
+	}
+	if (own)
+		close(fd);
+	if (ret)
+		return ret;
+	n->blkaddr = body ? w->data_end : EROFS_NULL_ADDR;
+	n->blocks = (uint32_t)wr_blocks_of(w, body);
+	if (n->blocks > UINT32_MAX - w->data_end)
+		return wr_fail(w, -EFBIG, "image would exceed 2^32 blocks");
+	w->data_end += n->blocks;
+	w->stats.data_blocks += n->blocks;
+	w->stats.data_bytes += n->size;
+	if (((uint64_t)w->data_end << w->blkszbits) > w->dirty_end)
+		w->dirty_end = (uint64_t)w->data_end << w->blkszbits;
+	return 0;
+}
+
 static int append_extents(struct writer *w, struct wnode *n, struct job *j)
 {
 	if (n->nr_ext + j->nr_ext > n->ext_cap) {
@@ -567,13 +687,21 @@ static int append_extents(struct writer *w, struct wnode *n, struct job *j)
 	return 0;
 }
 
-static int consume(struct writer *w, struct job *j, bool *all_plain)
+static int consume(struct writer *w, struct job *j, bool *all_plain,
+		   uint8_t *buf)
 {
 	struct wnode *n = j->n;
 	int ret;
 
+	if (j->copy && !j->error) {
+		ret = copy_flat(w, j, buf);
+		if (ret && !j->error)
+			return ret;	/* the message is recorded already */
+	}
 	if (j->error)
 		return wr_fail(w, j->error, "%s", j->msg ? j->msg : "job failed");
+	if (j->copy)
+		return 0;
 	if (j->first) {
 		n->blkaddr = w->data_end;
 		*all_plain = true;
@@ -604,6 +732,19 @@ static bool has_data(const struct wnode *n)
 	return (S_ISREG(n->inode->mode) || S_ISLNK(n->inode->mode)) && n->size;
 }
 
+/* Flat data in a file is copied whole by the writing thread. */
+static bool copied(const struct wnode *n)
+{
+	return S_ISREG(n->inode->mode) && !n->compress &&
+	       (n->inode->data.kind == IE_DATA_PATH ||
+		n->inode->data.kind == IE_DATA_FD);
+}
+
+static uint64_t segment_size(const struct wnode *n)
+{
+	return copied(n) ? n->size : SEGMENT_SIZE;
+}
+
 static int make_jobs(struct writer *w, struct pipeline *p)
 {
 	size_t count = 0, i;
@@ -611,8 +752,9 @@ static int make_jobs(struct writer *w, struct pipeline *p)
 
 	for (i = 0; i < w->nr_nodes; i++)
 		if (has_data(&w->nodes[i]))
-			count += (size_t)((w->nodes[i].size + SEGMENT_SIZE - 1) /
-					  SEGMENT_SIZE);
+			count += (size_t)((w->nodes[i].size +
+					   segment_size(&w->nodes[i]) - 1) /
+					  segment_size(&w->nodes[i]));
 	p->jobs = calloc(count ? count : 1, sizeof(*p->jobs));
 	if (!p->jobs)
 		return wr_fail(w, -ENOMEM, "out of memory for jobs");
@@ -621,15 +763,16 @@ static int make_jobs(struct writer *w, struct pipeline *p)
 
 		if (!has_data(n))
 			continue;
-		for (off = 0; off < n->size; off += SEGMENT_SIZE) {
+		for (off = 0; off < n->size; off += segment_size(n)) {
 			struct job *j = &p->jobs[p->nr_jobs++];
 
 			j->n = n;
 			j->off = off;
-			j->len = n->size - off < SEGMENT_SIZE ?
-				 n->size - off : SEGMENT_SIZE;
+			j->len = n->size - off < segment_size(n) ?
+				 n->size - off : segment_size(n);
 			j->first = !off;
 			j->last = off + j->len == n->size;
+			j->copy = copied(n);
 		}
 	}
 	return 0;
@@ -668,9 +811,12 @@ static void worker_fini(struct worker *wk)
 static int write_in_order(struct writer *w, struct pipeline *p)
 {
 	bool all_plain = true;
+	uint8_t *buf = malloc(REWRITE_CHUNK);
 	size_t i;
 	int ret = 0;
 
+	if (!buf)
+		return wr_fail(w, -ENOMEM, "out of memory");
 	for (i = 0; i < p->nr_jobs && !ret; i++) {
 		struct job *j = &p->jobs[i];
 
@@ -678,16 +824,17 @@ static int write_in_order(struct writer *w, struct pipeline *p)
 		while (j->state != JOB_DONE)
 			pthread_cond_wait(&p->done_cond, &p->lock);
 		pthread_mutex_unlock(&p->lock);
-		ret = consume(w, j, &all_plain);
+		ret = consume(w, j, &all_plain, buf);
 		job_release(j);
 		pthread_mutex_lock(&p->lock);
 		p->next_write = i + 1;
-		p->in_flight -= j->len;
+		p->in_flight -= job_cost(j);
 		if (ret)
 			p->abort = true;
 		pthread_cond_broadcast(&p->work_cond);
 		pthread_mutex_unlock(&p->lock);
 	}
+	free(buf);
 	return ret;
 }
 
