@@ -29,16 +29,25 @@ payload_tree() {
 	esac
 }
 
+# cached KIND NAME KEY BUILDER ARGS...: the directory $BENCH_OUT/KIND/NAME-KEY,
+# made once by `BUILDER ARGS... DIR` under a lock (BUILDER returns at once
+# when DIR exists); prints DIR.
+cached() {
+	local kind=$1 name=$2 key=$3 dest
+	shift 3
+	dest=$BENCH_OUT/$kind/$name-$key
+	mkdir -p "$BENCH_OUT/$kind"
+	with_lock "$BENCH_OUT/$kind/.locks/$name-$key" "$@" "$dest"
+	echo "$dest"
+}
+
 synth_tree() {
-	local mb=$1 key dest
+	local mb=$1 key
 	key=$({
 		sha256sum "$BENCH_DIR/lib/gen-synth.pl" | cut -d' ' -f1
 		echo "size=$mb"
 	} | cache_key)
-	dest=$BENCH_OUT/payload/synth$mb-$key
-	mkdir -p "$BENCH_OUT/payload"
-	with_lock "$BENCH_OUT/payload/.locks/synth$mb-$key" build_synth "$mb" "$dest"
-	echo "$dest/tree"
+	echo "$(cached payload "synth$mb" "$key" build_synth "$mb")/tree"
 }
 
 build_synth() {
@@ -52,11 +61,12 @@ build_synth() {
 }
 
 # The test rootfs for a payload, plus the benchmark's switch-root hook in
-# /etc/harness/hooks and the new root's init. harness/mkrootfs builds (and caches) the rootfs; the
-# benchmark adds the hook to a copy (a real one: hardlinks to the harness's
-# files would raise every link count, which cpio archives and EROFS record).
+# /etc/harness/hooks and the new root's init. harness/mkrootfs builds (and
+# caches) the rootfs; the benchmark adds its files to a copy (a real one:
+# hardlinks to the harness's files would raise every link count, which cpio
+# archives and EROFS record).
 bench_rootfs() {
-	local name=$1 tree base key dest
+	local name=$1 tree base key
 	local -a args=()
 	tree=$(payload_tree "$name" | tail -n 1)
 	case $name in
@@ -70,10 +80,7 @@ bench_rootfs() {
 		echo "$base"
 		sha256sum "$BENCH_DIR/guest/switch-root.sh" "$BENCH_DIR/guest/newroot-init" | cut -d' ' -f1
 	} | cache_key)
-	dest=$BENCH_OUT/rootfs/$name-$key
-	mkdir -p "$BENCH_OUT/rootfs"
-	with_lock "$BENCH_OUT/rootfs/.locks/$name-$key" build_bench_rootfs "$base" "$dest"
-	echo "$dest/root"
+	echo "$(cached rootfs "$name" "$key" build_bench_rootfs "$base")/root"
 }
 
 build_bench_rootfs() {
