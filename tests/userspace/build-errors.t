@@ -50,16 +50,15 @@ refuse "missing source" "no-such-dir: No such file" "$WORK/no-such-dir"
 mkdir -p "$WORK/tree/sub"
 echo secret >"$WORK/tree/sub/secret"
 chmod 755 "$WORK/tree" "$WORK/tree/sub"
-if is_nobody=$(command -v setpriv) && [ "$(id -u)" -eq 0 ]; then
-	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+if can_be_nobody; then
 	chmod 000 "$WORK/tree/sub/secret"
-	out=$(as_nobody "$INITEROFS" build -o "$WORK/out/img" "$WORK/tree" 2>&1)
+	out=$(as_nobody "$NOBODY_INITEROFS" build -o "$WORK/out/img" "$WORK/tree" 2>&1)
 	[ $? -ne 0 ] && [ ! -e "$WORK/out/img" ] && no_leftovers "$WORK/out"
 	ok $? "unreadable file: fails, no output left" || diag "$out"
 	like "$out" "tree/sub/secret: cannot open for reading" "unreadable file: says which"
 	chmod 644 "$WORK/tree/sub/secret"
 	chmod 000 "$WORK/tree/sub"
-	out=$(as_nobody "$INITEROFS" build -o "$WORK/out/img" "$WORK/tree" 2>&1)
+	out=$(as_nobody "$NOBODY_INITEROFS" build -o "$WORK/out/img" "$WORK/tree" 2>&1)
 	[ $? -ne 0 ] && [ ! -e "$WORK/out/img" ]
 	ok $? "unreadable directory: fails, no output left" || diag "$out"
 	like "$out" "tree/sub: cannot open directory: Permission denied" \

@@ -52,6 +52,21 @@ check_image() {
 	ok $? "$desc: initerofs check passes" || diag "$(head -n 10 "$WORK/check.out")"
 }
 
+# as_nobody COMMAND...: run as user nobody. The checkout may sit where
+# nobody cannot reach (/root), so a copy of the command in the scratch
+# folder is what nobody runs: $NOBODY_INITEROFS.
+as_nobody() {
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+}
+
+can_be_nobody() {
+	[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null &&
+		id nobody >/dev/null 2>&1 || return 1
+	chmod 755 "$WORK"
+	NOBODY_INITEROFS=$WORK/initerofs-copy
+	cp "$INITEROFS" "$NOBODY_INITEROFS" && chmod 755 "$NOBODY_INITEROFS"
+}
+
 # no_leftovers DIR: no temporary files of the writer left in DIR.
 no_leftovers() {
 	! ls -A "$1" | grep -q '\.tmp-\|initerofs-spool'

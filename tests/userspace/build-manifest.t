@@ -33,9 +33,9 @@ dir /dev 0700 0 0
 LIST
 
 for z in none lz4hc; do
-	if [ "$(id -u)" -eq 0 ]; then
-		PAYLOAD_DIR=files setpriv --reuid=nobody --regid=nogroup --clear-groups \
-			"$INITEROFS" build -z "$z" -o "$WORK/out/m-$z.img" "$WORK/m/initramfs.list"
+	if can_be_nobody; then
+		PAYLOAD_DIR=files as_nobody \
+			"$NOBODY_INITEROFS" build -z "$z" -o "$WORK/out/m-$z.img" "$WORK/m/initramfs.list"
 		ok $? "-z $z: builds from the manifest as nobody"
 	else
 		PAYLOAD_DIR=files "$INITEROFS" build -z "$z" -o "$WORK/out/m-$z.img" "$WORK/m/initramfs.list"
