@@ -24,6 +24,8 @@
 #define LZ4_MIN_OFFER		(128 * 1024)
 /* LZ4 tries both tables on one cluster in this many, keeps the winner. */
 #define LZ4_PROBE_EVERY		8
+/* ...in pieces of at least this much: small files use the large table. */
+#define LZ4_PROBE_MIN_PIECE	(256 * 1024)
 
 struct ie_compressor {
 	struct ie_compr_opts opts;
@@ -32,6 +34,7 @@ struct ie_compressor {
 	size_t alt_size;
 	unsigned int lz4_clusters;	/* since ie_compressor_reset() */
 	bool lz4_small_wins;		/* the last probe's winner */
+	bool lz4_probe;			/* the piece is worth probing */
 	lzma_stream lzma;
 	lzma_options_lzma lzma_opts;
 };
@@ -174,10 +177,11 @@ static int compress_lzma(struct ie_compressor *c, const void *src,
 	return (int)c->lzma.total_out;
 }
 
-void ie_compressor_reset(struct ie_compressor *c)
+void ie_compressor_reset(struct ie_compressor *c, uint64_t piece_len)
 {
 	c->lz4_clusters = 0;
 	c->lz4_small_wins = false;
+	c->lz4_probe = piece_len >= LZ4_PROBE_MIN_PIECE;
 }
 
 /*
@@ -187,7 +191,8 @@ void ie_compressor_reset(struct ie_compressor *c)
  * cluster in LZ4_PROBE_EVERY is compressed both ways and the winner is used
  * for the following ones: 1.2% smaller than the large table alone on ELF,
  * for an eighth more time (trying both every time gains 0.3% more at twice
- * the time).
+ * the time). Pieces under 256 KiB are not probed: most of their clusters
+ * would be probes, for little gain.
  */
 static int compress_lz4(struct ie_compressor *c, const void *src, int *in,
 			void *dst, size_t dstcap)
@@ -196,7 +201,7 @@ static int compress_lz4(struct ie_compressor *c, const void *src, int *in,
 	int big_in = *in, big_out, small_out;
 	bool probe = c->lz4_clusters++ % LZ4_PROBE_EVERY == 0;
 
-	if (*in <= LZ4_SMALL_INPUT || dstcap > c->alt_size)
+	if (!c->lz4_probe || *in <= LZ4_SMALL_INPUT || dstcap > c->alt_size)
 		probe = false;
 	else if (!probe && c->lz4_small_wins)
 		big_in = small_in;	/* use the small table only */

@@ -325,7 +325,7 @@ static int run_compress(struct writer *w, struct worker *wk, struct job *j)
 	j->all_plain = true;
 	/* Output must depend on this segment alone, not on this thread's past. */
 	wk->last_used = 0;
-	ie_compressor_reset(wk->compr);
+	ie_compressor_reset(wk->compr, j->len);
 	ret = read_segment(j, wk->in, &data);
 	if (ret)
 		return ret;

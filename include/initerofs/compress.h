@@ -57,10 +57,10 @@ void ie_compressor_free(struct ie_compressor *c);
 /*
  * ie_compressor_reset() - forget what earlier calls learnt about the data
  * (which LZ4 table wins). Call it at the start of every independent piece
- * of work, so that output depends only on that piece, not on what the same
- * thread compressed before.
+ * of work, with the piece's length, so that output depends only on that
+ * piece, not on what the same thread compressed before.
  */
-void ie_compressor_reset(struct ie_compressor *c);
+void ie_compressor_reset(struct ie_compressor *c, uint64_t piece_len);
 
 /*
  * ie_compress_destsize() - compress a prefix of @src (*@srclen bytes) into
