@@ -60,6 +60,8 @@ check_image "the lz4hc image" "$WORK/a-lz4hc-j1.img" "$WORK/a"
 uuid() { dump.erofs -s "$1" | sed -n 's/^Filesystem UUID: *//p'; }
 "$INITEROFS" build -U 01234567-89ab-cdef-0123-456789abcdef -o "$WORK/u.img" "$WORK/a"
 is "$(uuid "$WORK/u.img")" "01234567-89ab-cdef-0123-456789abcdef" "-U sets the UUID"
+"$INITEROFS" build -L initrd-label -o "$WORK/l.img" "$WORK/a"
+like "$("$INITEROFS" info "$WORK/l.img")" "volume name: +initrd-label$" "-L sets the volume name"
 "$INITEROFS" build -U random -o "$WORK/r1.img" "$WORK/a"
 "$INITEROFS" build -U random -o "$WORK/r2.img" "$WORK/a"
 [ "$(uuid "$WORK/r1.img")" != "$(uuid "$WORK/r2.img")" ]
