@@ -44,7 +44,8 @@ is "$(col status | sort -u | tr '\n' ' ')" "ok " "every boot ran the whole workl
 numbers_ok=0
 for c in t_run_init t_init t_read0 t_read10 t_read100 t_switched populate_ms image_bytes \
 	mem_init_MemAvailable mem_read10_MemAvailable mem_read100_MemAvailable \
-	mem_switched_MemAvailable mem_init_Shmem mem_switched_MemFree; do
+	mem_switched_MemAvailable mem_init_Shmem mem_switched_MemFree mem_init_PcpFree \
+	mem_read100_PcpFree mem_switched_PcpFree; do
 	bad=$(col "$c" | grep -cvE '^[0-9]+(\.[0-9]+)?$')
 	[ "$bad" -eq 0 ] || { numbers_ok=1; diag "column $c: $bad values are not numbers: $(col "$c" | tr '\n' ' ')"; }
 done

@@ -12,7 +12,7 @@ use strict;
 use warnings;
 
 my @MEM_POINTS = qw(init read10 read100 switched);
-my @MEM_FIELDS = qw(MemTotal MemFree MemAvailable Cached Shmem);
+my @MEM_FIELDS = qw(MemTotal MemFree MemAvailable Cached Shmem PcpFree);
 my @COLUMNS = (qw(payload format design mode run status image_bytes
 	t_run_init t_init t_read0 t_read10 t_read100 t_switched populate_ms
 	qemu_wall_s root_fstype switch_method switch_umount erofs_after),

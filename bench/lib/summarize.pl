@@ -69,6 +69,19 @@ sub median {
 	return @v % 2 ? $v[$m] : ($v[$m - 1] + $v[$m]) / 2;
 }
 
+# Free memory as the guest has it: MemAvailable plus the free pages parked
+# on the per-CPU lists, which MemAvailable leaves out (harness/guest/init,
+# pcp_free_kb); without them two readings of the same state differ by up
+# to tens of MB.
+my @MEM_POINTS = qw(init read10 read100 switched);
+for my $b (@$boots) {
+	for my $p (@MEM_POINTS) {
+		my ($avail, $pcp) = ($b->{"mem_${p}_MemAvailable"} // '-', $b->{"mem_${p}_PcpFree"} // '-');
+		$b->{"mem_${p}_Free"} = $avail =~ /^\d+$/ ? $avail + ($pcp =~ /^\d+$/ ? $pcp : 0) : '-';
+	}
+}
+push @$cols, map { "mem_${_}_Free" } @MEM_POINTS;
+
 # Group boots per case and mode.
 my (%group, %cases, %all_boots);
 for my $b (@$boots) {
@@ -192,17 +205,18 @@ for my $p (@payloads) {
 }
 
 print $tf "### Memory\n\n";
-print $tf "MiB as `/proc/meminfo` tells the guest (1536 MB), medians of the instruction-counted boots. ",
+print $tf "MiB in the 1536 MB guest, medians of the instruction-counted boots. *Available*: `MemAvailable` plus `PcpFree`, ",
+	"the free pages parked on the per-CPU lists, which `MemAvailable` leaves out (up to tens of MB after a burst of frees). ",
 	"*switched*: on the real root, after the early root was left and unmounted (busybox `switch_root` for cpio, ",
 	"`pivot_root` + `umount -l` for EROFS; *method* says which worked). MemTotal is shown where it differs from the tiny boot.\n\n";
 my $tiny_case = (grep { /^tiny\tcpio\t/ } @case_list)[0];
 my $tiny_total = $tiny_case ? get($tiny_case, 'icount', 'mem_init_MemTotal') : undef;
 for my $p (@payloads) {
 	print $tf "**", payload_title($p), "**\n\n";
-	print $tf "| format @ design | MemAvailable `/init` | after 10 % read | after all read | switched | MemFree `/init` | Cached all read | Shmem `/init` | MemTotal | method |\n";
-	print $tf "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|\n";
+	print $tf "| format @ design | available `/init` | after 10 % read | after all read | switched | MemAvailable `/init` | PcpFree `/init` | Cached all read | Shmem `/init` | MemTotal | method |\n";
+	print $tf "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n";
 	for my $case (grep { (split /\t/)[0] eq $p } @case_list) {
-		my $mode = get($case, 'icount', 'mem_init_MemAvailable') ? 'icount' : 'wall';
+		my $mode = get($case, 'icount', 'mem_init_Free') ? 'icount' : 'wall';
 		my $total = get($case, $mode, 'mem_switched_MemTotal') // get($case, $mode, 'mem_init_MemTotal');
 		my $method = get($case, $mode, 'switch_method') // '';
 		my $umount = get($case, $mode, 'switch_umount') // '';
@@ -210,8 +224,8 @@ for my $p (@payloads) {
 		$method .= ', EROFS still mounted' if (get($case, $mode, 'erofs_after') // '') =~ /mounted/;
 		print $tf '| ', join(' | ', label($case),
 			(map { fmt(get($case, $mode, $_), '%.1f', 1 / 1024) }
-				qw(mem_init_MemAvailable mem_read10_MemAvailable mem_read100_MemAvailable mem_switched_MemAvailable
-				mem_init_MemFree mem_read100_Cached mem_init_Shmem)),
+				qw(mem_init_Free mem_read10_Free mem_read100_Free mem_switched_Free
+				mem_init_MemAvailable mem_init_PcpFree mem_read100_Cached mem_init_Shmem)),
 			defined $total && defined $tiny_total && $total != $tiny_total
 				? sprintf('%.1f (%+.1f)', $total / 1024, ($total - $tiny_total) / 1024) : fmt($total, '%.1f', 1 / 1024),
 			$method || '–'), " |\n";
@@ -305,17 +319,17 @@ my @targets = (
 	}] } qw(icount wall)),
 	['memory at `/init` ≤ tiny + image + 2 MiB', sub {
 		my ($p, $c) = @_;
-		my $avail = get($c, 'icount', 'mem_init_MemAvailable');
-		my $tiny = $tiny_case && get($tiny_case, 'icount', 'mem_init_MemAvailable');
+		my $avail = get($c, 'icount', 'mem_init_Free');
+		my $tiny = $tiny_case && get($tiny_case, 'icount', 'mem_init_Free');
 		my $img = get($c, 'icount', 'image_bytes');
 		return undef unless defined $avail && $tiny && $img;
 		my $extra = ($tiny - $avail) / 1024 - $img / 1048576;
 		return [$extra, $extra <= 2, sprintf('%+.1f MiB', $extra)];
 	}],
-	['MemAvailable after switch within 1 MiB of cpio', sub {
+	['available memory after switch within 1 MiB of cpio', sub {
 		my ($p, $c) = @_;
-		my $v = get($c, 'icount', 'mem_switched_MemAvailable');
-		my ($cp) = best_cpio($p, 'icount', 'mem_switched_MemAvailable', 1);
+		my $v = get($c, 'icount', 'mem_switched_Free');
+		my ($cp) = best_cpio($p, 'icount', 'mem_switched_Free', 1);
 		return undef unless defined $v && $cp;
 		my $d = ($cp - $v) / 1024;
 		return [$d, $d <= 1, sprintf('%+.1f MiB', -$d)];
@@ -338,20 +352,22 @@ close($gf);
 my @synth = sort { synth_mb($a) <=> synth_mb($b) } grep { defined synth_mb($_) } @payloads;
 my @series = do { my %s; grep { !$s{$_}++ } map { my @f = split /\t/; "$f[1]\t$f[2]" } grep { defined synth_mb((split /\t/)[0]) } @case_list };
 my @figures = (
-	['time.png', 'Time to /init and to having read every file (medians)', 'seconds', [
+	['time.png', 'Time to /init and to having read every file (medians; log scale)', 'seconds', 1, 'top left', [
 		['init_icount', 'icount', 't_init', 1, '/init reached, instruction-counted guest time'],
 		['init_wall', 'wall', 't_init', 1, '/init reached, wall clock (TCG)'],
 		['read_icount', 'icount', 't_read100', 1, 'every file read, instruction-counted guest time'],
 		['read_wall', 'wall', 't_read100', 1, 'every file read, wall clock (TCG)']]],
-	['memory.png', 'MemAvailable in a 1536 MB guest (medians, instruction-counted boots)', 'MiB', [
-		['mem_init', 'icount', 'mem_init_MemAvailable', 1 / 1024, 'at /init'],
-		['mem_read10', 'icount', 'mem_read10_MemAvailable', 1 / 1024, 'after reading 10 % of the files'],
-		['mem_read100', 'icount', 'mem_read100_MemAvailable', 1 / 1024, 'after reading every file'],
-		['mem_switched', 'icount', 'mem_switched_MemAvailable', 1 / 1024, 'after switching root and unmounting the early root']]],
+	['memory.png', 'Available memory (MemAvailable + per-CPU free pages) in a 1536 MB guest (medians, instruction-counted boots)', 'MiB', 0, 'bottom left', [
+		['mem_init', 'icount', 'mem_init_Free', 1 / 1024, 'at /init'],
+		['mem_read10', 'icount', 'mem_read10_Free', 1 / 1024, 'after reading 10 % of the files'],
+		['mem_read100', 'icount', 'mem_read100_Free', 1 / 1024, 'after reading every file'],
+		['mem_switched', 'icount', 'mem_switched_Free', 1 / 1024, 'after switching root and unmounting the early root']]],
 );
 
+# Writes NAME.dat; returns how many points have a value.
 sub write_dat {
 	my ($name, $mode, $col, $scale) = @_;
+	my $points = 0;
 	open(my $df, '>', "$out/$name.dat") or die "summarize: $out/$name.dat: $!\n";
 	for my $s (@series) {
 		my ($f, $d) = split /\t/, $s;
@@ -360,10 +376,12 @@ sub write_dat {
 			my $v = get("$p\t$s", $mode, $col);
 			my $x = $payload_kb{$p} ? $payload_kb{$p} / 1024 : synth_mb($p);
 			print $df "$x ", (defined $v ? $v * $scale : 'NaN'), "\n";
+			$points++ if defined $v;
 		}
 		print $df "\n\n";
 	}
 	close($df);
+	return $points;
 }
 
 open(my $pf, '>', "$out/plots.gp") or die "summarize: $out/plots.gp: $!\n";
@@ -375,28 +393,46 @@ if (!@series || !@synth) {
 	exit 0;
 }
 my $n = scalar @series;
-my $titles = join(', ', map { my ($f, $d) = split /\t/; '"' . ($f =~ /erofs/ ? "$f@$d" : $f) . '"' } @series);
-# cpio solid, EROFS dashed.
-my $dashes = join(', ', map { /erofs/ ? 2 : 1 } @series);
+my $titles = join(', ', map { my ($f, $d) = split /\t/; '"' . ($f =~ /erofs/ ? "$f\@$d" : $f) . '"' } @series);
+# Colour by compression, dashes by writer (cpio solid, mkfs.erofs dashed,
+# initerofs dotted), point shape by kernel design.
+my %colour = (none => '#000000', gz => '#1b9e77', zst => '#7570b3', lz4 => '#d95f02',
+	xz => '#e7298a', lz4hc => '#a6761d');
+my @designs = do { my %s; grep { !$s{$_}++ } map { (split /\t/)[1] } @series };
+my (@lc, @dt, @pt);
+for my $s (@series) {
+	my ($f, $d) = split /\t/, $s;
+	my ($comp) = $f =~ /\.(\w+)$/;
+	push @lc, '"' . $colour{$comp // 'none'} . '"';
+	push @dt, $f =~ /^mkfs:/ ? 2 : $f =~ /^ours:/ ? 3 : 1;
+	push @pt, (7, 4, 6, 8)[rank(\@designs, $d) % 4];
+}
 print $pf <<"GP";
 # Generated by bench/lib/summarize.pl; run in the report directory.
-set terminal pngcairo size 1400,1000 font ",10"
+set terminal pngcairo noenhanced size 1400,1000 font ",10"
 set datafile missing "NaN"
 set logscale x 2
 set xlabel "payload (MiB of files in the rootfs)"
-set key outside right top vertical
 set grid
 array T[$n] = [$titles]
-array DT[$n] = [$dashes]
+array DT[$n] = [@{[ join(', ', @dt) ]}]
+array LC[$n] = [@{[ join(', ', @lc) ]}]
+array PT[$n] = [@{[ join(', ', @pt) ]}]
 GP
 for my $fig (@figures) {
-	my ($png, $title, $ylabel, $panels) = @$fig;
-	print $pf "set output \"$png\"\nset multiplot layout 2,2 title \"$title\"\nset ylabel \"$ylabel\"\n";
+	my ($png, $title, $ylabel, $logy, $keypos, $panels) = @$fig;
+	print $pf "set output \"$png\"\nset multiplot layout 2,2 title \"$title\"\nset ylabel \"$ylabel\"\n",
+		$logy ? "set logscale y\n" : "unset logscale y\n";
+	# One legend per figure, in its first panel.
+	print $pf "set key $keypos inside box opaque font \",8\"\n";
 	for my $panel (@$panels) {
 		my ($name, $mode, $col, $scale, $ptitle) = @$panel;
-		write_dat($name, $mode, $col, $scale);
-		print $pf "set title \"$ptitle\"\n",
-			"plot for [i=1:$n] \"$name.dat\" index i-1 with linespoints dt DT[i] lw 2 title T[i]\n";
+		print $pf "set title \"$ptitle\"\n";
+		# An empty panel keeps its place in the layout.
+		print $pf write_dat($name, $mode, $col, $scale)
+			? "plot for [i=1:$n] \"$name.dat\" index i-1 with linespoints dt DT[i] lc rgb LC[i] pt PT[i] lw 2 title T[i]\n"
+			: "plot [1:2] [0.5:1] 0 title \"no data\"\n";
+		print $pf "unset key\n";
 	}
 	print $pf "unset multiplot\n";
 }
