@@ -7,6 +7,9 @@
 # /sbin/init (guest/switch-newroot-init) then reports. Without the
 # parameter it does nothing.
 #
+# Right before switching it reports the memory as mem.before.* (see
+# guest/switch-meminfo.sh).
+#
 # METHOD, each as its users run it:
 #   util-linux  util-linux switch_root (moves /dev, /proc, /sys itself)
 #   busybox     busybox switch_root, after moving /dev, /proc, /sys
@@ -17,9 +20,13 @@
 #               initramfs-tools users)
 #   pivot_root  busybox mount --move, pivot_root, then chroot into the new
 #               root, umount -l the old one and exec its init
+#   none        no switch: only the memory report (baselines)
 # A refusal that leaves this shell alive is reported as switch.refused and
 # the early /init goes on with its remaining steps; an exec'ed tool that
 # fails kills PID 1, which the kernel log shows.
+
+# shellcheck source-path=SCRIPTDIR source=switch-meminfo.sh
+. /usr/lib/harness/switch-meminfo.sh
 
 SWITCH_NEWROOT=/newroot
 SWITCH_DISK=/dev/vda
@@ -96,6 +103,8 @@ switch_root_to_disk() {
 	local method=$1
 	say switch.method "$method"
 	say switch.from "$(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)"
+	switch_report_meminfo before
+	[ "$method" != none ] || return 0
 	switch_mount_newroot || return
 	mark switch
 	case $method in

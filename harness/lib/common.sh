@@ -55,3 +55,18 @@ with_lock() {
 		"$@"
 	) 9>"$lock"
 }
+
+# install_busybox ROOT BUSYBOX: BUSYBOX as ROOT/bin/busybox and a symlink to
+# it for every applet (test rootfs and real root alike). Not sbin/init nor
+# linuxrc: busybox init would wait for a key press on the console when the
+# kernel falls back to it; the trees have a reporting /sbin/init instead.
+install_busybox() {
+	local root=$1 busybox=$2 applet
+	install -D -m 0755 "$busybox" "$root/bin/busybox"
+	"$busybox" --list-full | while read -r applet; do
+		case $applet in sbin/init | linuxrc) continue ;; esac
+		[ -e "$root/$applet" ] || [ -L "$root/$applet" ] && continue
+		mkdir -p "$root/$(dirname "$applet")"
+		ln -s /bin/busybox "$root/$applet"
+	done
+}

@@ -26,16 +26,19 @@ switch_setup() {
 	diag "early rootfs: $ROOTFS" "real root: $REALROOT"
 }
 
+# switch_append METHOD [STEPS [APPEND]]: the kernel command line's part.
 switch_append() {
-	local method=$1 steps=${2:-$SWITCH_STEPS}
-	echo "harness.steps=$steps harness.switch=$method"
+	local method=$1 steps=${2:-$SWITCH_STEPS} append=${3:-}
+	echo "harness.steps=$steps harness.switch=$method${append:+ $append}"
 }
 
-# switch_case NAME LAYOUT METHOD [STEPS]: boot LAYOUT with the real root's
-# disk and switch with METHOD; one TAP line (the new root, or the early
-# /init after a refusal, reported to the end and powered off).
+# switch_case NAME LAYOUT METHOD [STEPS [APPEND]]: boot LAYOUT with the real
+# root's disk and switch with METHOD after the early-root STEPS (default
+# $SWITCH_STEPS; `hooks` is the one that switches); one TAP line (the new
+# root, or the early /init after a refusal, reported to the end and powered
+# off).
 switch_case() {
-	boot_case "$1" "$2" "$(switch_append "$3" "${4:-}")" --disk "$REALROOT" -- -snapshot
+	boot_case "$1" "$2" "$(switch_append "$3" "${4:-}" "${5:-}")" --disk "$REALROOT" -- -snapshot
 }
 
 # switch_case_dies NAME LAYOUT METHOD: the same for a method that is
@@ -79,4 +82,32 @@ expect_old_root_released() {
 expect_not_switched() {
 	is "$(report new.init)" '' "$CASE: no new init ran"
 	is "$(report end)" ok "$CASE: the early /init went on to its end after the refusal"
+}
+
+# switch_payload MB: a directory of MB files of 1 MiB each, cached in
+# out/harness/switch/; the last line of output is its path. The bytes are
+# a fixed pseudo-random sequence (incompressible, every file different):
+# memory tests use uncompressed images, where only the size matters, and
+# the same bytes on every run keep image sizes and figures comparable.
+switch_payload() {
+	local mb=$1 dir=$HARNESS_OUT/switch/payload-${1}m
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$HARNESS_OUT/switch"
+		rm -rf "$dir.tmp"
+		perl -MDigest::SHA=sha256 -e '
+			my ($dir, $mb) = @ARGV;
+			mkdir "$dir" or die "$dir: $!\n";
+			# 1 MiB of a sha256 chain, then each file a rotation of it
+			# by a different odd amount, so no two files share blocks.
+			my ($block, $h) = ("", "initerofs switch payload");
+			while (length($block) < 1 << 20) { $h = sha256($h); $block .= $h }
+			for my $i (1 .. $mb) {
+				my $cut = ($i * 40961) % (1 << 20);
+				open(my $fh, ">:raw", sprintf("%s/bulk-%03d.bin", $dir, $i)) or die "$dir: $!\n";
+				print $fh substr($block, $cut), substr($block, 0, $cut);
+				close($fh) or die "$dir: $!\n";
+			}
+		' "$dir.tmp" "$mb" && mv -T "$dir.tmp" "$dir"
+	fi
+	echo "$dir"
 }
