@@ -7,8 +7,8 @@
 # /sbin/init (guest/switch-newroot-init) then reports. Without the
 # parameter it does nothing.
 #
-# Right before switching it reports the memory as mem.before.* (see
-# guest/switch-meminfo.sh).
+# Right before switching it reports the memory as mem.before.* (with /init's
+# report_meminfo, PcpFree included).
 #
 # METHOD, each as its users run it:
 #   util-linux  util-linux switch_root (moves /dev, /proc, /sys itself)
@@ -24,9 +24,6 @@
 # A refusal that leaves this shell alive is reported as switch.refused and
 # the early /init goes on with its remaining steps; an exec'ed tool that
 # fails kills PID 1, which the kernel log shows.
-
-# shellcheck source-path=SCRIPTDIR source=switch-meminfo.sh
-. /usr/lib/harness/switch-meminfo.sh
 
 SWITCH_NEWROOT=/newroot
 SWITCH_DISK=/dev/vda
@@ -103,7 +100,7 @@ switch_root_to_disk() {
 	local method=$1
 	say switch.method "$method"
 	say switch.from "$(awk '$2 == "/" { t = $3 } END { print t }' /proc/mounts)"
-	switch_report_meminfo before
+	report_meminfo before "$(cat /proc/meminfo)" "$(pcp_free_kb)"
 	[ "$method" != none ] || return 0
 	switch_mount_newroot || return
 	mark switch

@@ -17,7 +17,7 @@
 #   lower by about the image size after the switch, shown side by side.
 #
 # Free memory is read as MemFree/MemAvailable plus the free pages parked on
-# the per-CPU lists (guest/switch-meminfo.sh): right after an initrd or an
+# the per-CPU lists (PcpFree in the reports): right after an initrd or an
 # image is given back the kernel can keep tens of MB there, which
 # /proc/meminfo does not count as free; with them, repeated boots agree to a
 # few kB.
