@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The writer's entry points: options, the temporary output file, and the
+ * The writer's entry points: options, the output (lib/tempfile.c), and the
  * three phases (plan, data, metadata) in order.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "initerofs/erofs_format.h"
+#include "initerofs/tempfile.h"
 #include "writer_internal.h"
 
 void ie_write_options_init(struct ie_write_options *opts)
@@ -113,18 +112,8 @@ static int check_options(struct writer *w)
 /* Inline tails wait in an unnamed temporary file until the metadata phase. */
 static int open_spool(struct writer *w, const char *dir)
 {
-	char path[4096];
-
-	w->spool_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (w->spool_fd >= 0)
-		return 0;
-	snprintf(path, sizeof(path), "%s/.initerofs-spool-XXXXXX", dir);
-	w->spool_fd = mkostemp(path, O_CLOEXEC);
-	if (w->spool_fd < 0)
-		return wr_fail(w, -errno, "cannot create a temporary file in %s: %s",
-			       dir, strerror(errno));
-	unlink(path);
-	return 0;
+	w->spool_fd = ie_spool_open(dir, w->err, w->errlen);
+	return w->spool_fd < 0 ? w->spool_fd : 0;
 }
 
 static int write_image(struct writer *w, const char *spool_dir)
@@ -186,41 +175,25 @@ int ie_write_image(struct ie_tree *tree, const struct ie_write_options *opts,
 		   const char *path, struct ie_write_stats *stats,
 		   char *err, size_t errlen)
 {
-	char *dir_copy = strdup(path), *tmp = NULL;
-	const char *dir;
-	mode_t mask;
-	int fd = -1, ret;
+	char *dir_copy = strdup(path);
+	struct ie_output out;
+	int ret;
 
-	if (!dir_copy || asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0) {
-		free(dir_copy);
+	if (!dir_copy) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	dir = dirname(dir_copy);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	ret = write_with(tree, opts, fd, 0, dir, stats, err, errlen);
-	mask = umask(0);
-	umask(mask);
-	if (!ret && fchmod(fd, 0666 & ~mask))
-		ret = -errno;
-	if (close(fd) && !ret) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-	}
-	if (!ret && rename(tmp, path)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path,
-			 strerror(errno));
-	}
+	ret = ie_output_open(&out, path, err, errlen);
 	if (ret)
-		unlink(tmp);
+		goto out;
+	/* The spool goes where the image goes, not to a /tmp in memory. */
+	ret = write_with(tree, opts, out.fd, 0, dirname(dir_copy), stats,
+			 err, errlen);
+	if (ret)
+		ie_output_abort(&out);
+	else
+		ret = ie_output_commit(&out, err, errlen);
 out:
-	free(tmp);
 	free(dir_copy);
 	return ret;
 }

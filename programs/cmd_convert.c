@@ -22,13 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "image_options.h"
 #include "initerofs/import_cpio.h"
 #include "initerofs/initrd.h"
+#include "initerofs/tempfile.h"
 #include "initerofs/writer.h"
 
 #define CMD		"initerofs convert"
@@ -45,8 +45,8 @@ struct convert {
 	bool quiet, verbose;
 	struct ie_write_options image;
 
-	int in_fd, out_fd, spool_fd;
-	char *tmp_path;			/* the output until renamed */
+	int in_fd, spool_fd;
+	struct ie_output out;		/* a temporary file until renamed */
 	struct ie_stream in;
 	bool in_ready;
 	uint64_t prefix_len, base;
@@ -177,23 +177,10 @@ static char *dir_of(const char *path)
 /* The output is built under a temporary name in its own folder. */
 static int open_output(struct convert *c)
 {
-	size_t len = strlen(c->output) + sizeof(".tmp-XXXXXX");
-	mode_t mask = umask(0);
-
-	umask(mask);
-	c->tmp_path = malloc(len);
-	if (!c->tmp_path)
+	if (ie_output_open(&c->out, c->output, c->err, sizeof(c->err))) {
+		fprintf(stderr, CMD ": %s\n", c->err);
 		return 1;
-	snprintf(c->tmp_path, len, "%s.tmp-XXXXXX", c->output);
-	c->out_fd = mkostemp(c->tmp_path, O_CLOEXEC);
-	if (c->out_fd < 0) {
-		free(c->tmp_path);
-		c->tmp_path = NULL;
-		return fail_errno("cannot create a temporary file for",
-				  c->output);
 	}
-	if (fchmod(c->out_fd, 0666 & ~mask))
-		return fail_errno("cannot set the mode of", c->tmp_path);
 	return 0;
 }
 
@@ -203,31 +190,19 @@ static int open_output(struct convert *c)
  */
 static int open_spool(struct convert *c)
 {
-	char *dir = dir_of(c->output), *path;
-	size_t len;
+	char *dir = dir_of(c->output);
 
-	if (!dir)
-		return 1;
-	c->spool_fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (c->spool_fd >= 0) {
-		free(dir);
-		return 0;
-	}
-	len = strlen(dir) + sizeof("/.initerofs-spool-XXXXXX");
-	path = malloc(len);
-	if (!path) {
-		free(dir);
+	if (!dir) {
+		fprintf(stderr, CMD ": out of memory\n");
 		return 1;
 	}
-	snprintf(path, len, "%s/.initerofs-spool-XXXXXX", dir);
-	c->spool_fd = mkostemp(path, O_CLOEXEC);
-	if (c->spool_fd >= 0)
-		unlink(path);
-	else
-		fail_errno("cannot create a spool file in", dir);
-	free(path);
+	c->spool_fd = ie_spool_open(dir, c->err, sizeof(c->err));
 	free(dir);
-	return c->spool_fd < 0;
+	if (c->spool_fd < 0) {
+		fprintf(stderr, CMD ": %s\n", c->err);
+		return 1;
+	}
+	return 0;
 }
 
 static int write_out(struct convert *c, const void *buf, size_t len)
@@ -235,12 +210,12 @@ static int write_out(struct convert *c, const void *buf, size_t len)
 	const unsigned char *p = buf;
 
 	while (len) {
-		ssize_t n = write(c->out_fd, p, len);
+		ssize_t n = write(c->out.fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return fail_errno("cannot write", c->tmp_path);
+			return fail_errno("cannot write", c->out.tmp_path);
 		p += n;
 		len -= (size_t)n;
 	}
@@ -353,7 +328,7 @@ static int write_image(struct convert *c)
 	int ret;
 
 	memset(&stats, 0, sizeof(stats));
-	ret = ie_write_image_fd(c->tree, &c->image, c->out_fd, c->base,
+	ret = ie_write_image_fd(c->tree, &c->image, c->out.fd, c->base,
 				&stats, c->err, sizeof(c->err));
 	if (ret) {
 		fprintf(stderr, CMD ": %s: %s\n", c->output, c->err);
@@ -372,15 +347,10 @@ static int write_image(struct convert *c)
 
 static int finish_output(struct convert *c)
 {
-	if (close(c->out_fd)) {
-		c->out_fd = -1;
-		return fail_errno("cannot write", c->tmp_path);
+	if (ie_output_commit(&c->out, c->err, sizeof(c->err))) {
+		fprintf(stderr, CMD ": %s\n", c->err);
+		return 1;
 	}
-	c->out_fd = -1;
-	if (rename(c->tmp_path, c->output))
-		return fail_errno("cannot rename the result to", c->output);
-	free(c->tmp_path);
-	c->tmp_path = NULL;
 	return 0;
 }
 
@@ -394,12 +364,7 @@ static void cleanup(struct convert *c)
 		close(c->in_fd);
 	if (c->spool_fd >= 0)
 		close(c->spool_fd);
-	if (c->out_fd >= 0)
-		close(c->out_fd);
-	if (c->tmp_path) {
-		unlink(c->tmp_path);	/* nothing is left behind on failure */
-		free(c->tmp_path);
-	}
+	ie_output_abort(&c->out);	/* nothing is left behind on failure */
 }
 
 static int convert(struct convert *c)
@@ -424,7 +389,7 @@ int cmd_convert(int argc, char **argv)
 	int ret;
 
 	memset(&c, 0, sizeof(c));
-	c.in_fd = c.out_fd = c.spool_fd = -1;
+	c.in_fd = c.spool_fd = -1;
 	ret = parse_args(&c, argc, argv);
 	if (ret >= 0)
 		return ret;

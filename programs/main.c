@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "initerofs/tempfile.h"
 
 struct command {
 	const char *name;
@@ -50,6 +51,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* An interrupted build or convert leaves no OUT.tmp-* behind. */
+	ie_tempfile_catch_signals();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].run(argc - 1, argv + 1);
