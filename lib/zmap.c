@@ -14,7 +14,7 @@
 #include "initerofs/zmap.h"
 
 #define MAP_HEADER_SIZE		8
-#define LOBITS			12	/* bits of a compact entry's value */
+#define LOBITS			12	/* least bits of a compact entry's value */
 #define CBLKCNT			Z_EROFS_LI_D0_CBLKCNT
 #define TYPE_NONHEAD		Z_EROFS_LCLUSTER_TYPE_NONHEAD
 
@@ -261,16 +261,15 @@ out:
 	return ret;
 }
 
-/* ---- decoder ----------------------------------------------------------- */
+/* ---- decoder: one lcluster record ------------------------------------- */
 
-struct lcluster {
-	uint64_t lcn;
-	unsigned int type;
-	unsigned int clusterofs;
-	unsigned int delta[2];
-	uint32_t pblk;
-	uint32_t cblks;		/* from a CBLKCNT nonhead, else 0 */
-};
+#define MAX_LCLUSTERBITS	16
+
+static int lfail(char *err, size_t errlen, uint64_t lcn, const char *what)
+{
+	return ie_fail(err, errlen, -EUCLEAN, "lcluster %llu: %s",
+		       (unsigned long long)lcn, what);
+}
 
 static bool big_advised(const struct ie_zinode *zi)
 {
@@ -279,263 +278,420 @@ static bool big_advised(const struct ie_zinode *zi)
 }
 
 static int load_full(const struct ie_zinode *zi, uint64_t lcn,
-		     struct lcluster *m, char *err, size_t errlen)
+		     struct ie_zlcluster *m, char *err, size_t errlen)
 {
 	uint64_t off = MAP_HEADER_SIZE + 8 + lcn * 8;
 	const uint8_t *di;
-	unsigned int advise;
 
 	if (off + 8 > zi->index_len)
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "index of lcluster %llu beyond the inode",
-			    (unsigned long long)lcn);
+		return lfail(err, errlen, lcn, "index record outside the image");
 	di = zi->index + off;
-	advise = ie_get_le16(di);
-	m->lcn = lcn;
-	m->type = advise & 3;
-	m->cblks = 0;
-	if (m->type == TYPE_NONHEAD) {
-		m->clusterofs = 1u << zi->lclusterbits;
-		m->delta[0] = ie_get_le16(di + 4);
-		if (m->delta[0] & CBLKCNT) {
-			if (!big_advised(zi))
-				return ie_fail(err, errlen, -EUCLEAN,
-					    "block count at lcluster %llu without big pclusters",
-					    (unsigned long long)lcn);
-			m->cblks = m->delta[0] & ~CBLKCNT;
-			m->delta[0] = 1;
-		}
-		m->delta[1] = ie_get_le16(di + 6);
-	} else {
+	m->nextpackoff = zi->index_pos + off + 8;
+	m->type = ie_get_le16(di) & 3;
+	if (m->type != TYPE_NONHEAD) {
 		m->clusterofs = ie_get_le16(di + 2);
 		m->pblk = ie_get_le32(di + 4);
+		return 0;
+	}
+	m->clusterofs = 1u << zi->lclusterbits;
+	m->delta[0] = ie_get_le16(di + 4);
+	m->delta[1] = ie_get_le16(di + 6);
+	if (m->delta[0] & CBLKCNT) {
+		if (!big_advised(zi))
+			return lfail(err, errlen, lcn,
+				     "block count record without big pclusters");
+		m->cblks = m->delta[0] & ~CBLKCNT;
+		m->delta[0] = 1;
 	}
 	return 0;
 }
 
-static unsigned int get_bits(const uint8_t *pack, unsigned int bit,
-			     unsigned int *type)
+/* Item @i of a compact pack: @lobits of value, then a 2-bit type. */
+static unsigned int compact_item(const uint8_t *pack, unsigned int lobits,
+				 unsigned int encodebits, int i,
+				 unsigned int *type)
 {
+	unsigned int bit = encodebits * (unsigned int)i;
 	uint32_t v = ie_get_le32(pack + bit / 8) >> (bit % 8);
 
-	*type = (v >> LOBITS) & 3;
-	return v & ((1u << LOBITS) - 1);
+	*type = (v >> lobits) & 3;
+	return v & ((1u << lobits) - 1);
 }
 
-/* How far ahead the next head is, seen from entry @i of a pack. */
-static unsigned int lookahead_distance(const uint8_t *pack,
-				       unsigned int encodebits,
-				       unsigned int vcnt, unsigned int i)
+/* get_compacted_la_distance(): how far the next head is, for delta[1]. */
+static unsigned int compact_la_distance(const uint8_t *pack,
+					unsigned int lobits,
+					unsigned int encodebits,
+					unsigned int vcnt, int i)
 {
 	unsigned int lo = 0, d1 = 0, type;
 
 	do {
-		lo = get_bits(pack, encodebits * i, &type);
+		lo = compact_item(pack, lobits, encodebits, i, &type);
 		if (type != TYPE_NONHEAD)
 			return d1;
 		++d1;
-	} while (++i < vcnt);
-	/* The pack's last nonhead stores its own distance to the next head. */
+	} while ((unsigned int)++i < vcnt);
+	/* The last item of a pack stores delta[1] itself. */
 	if (!(lo & CBLKCNT))
 		d1 += lo - 1;
-	return d1;
+	return d1 & 0xffff;	/* the kernel keeps it in a u16 */
 }
 
-/* The first block of the head at entry @i, counted as the kernel does. */
-static int compact_head_pblk(const uint8_t *pack, unsigned int encodebits,
-			     unsigned int vcnt, int i, bool big,
-			     uint32_t *pblk)
+/* Count the blocks of the heads before item @i to find its pblk. */
+static int compact_head_blocks(const uint8_t *pack, unsigned int lobits,
+			       unsigned int encodebits, int i, bool big,
+			       unsigned int *nblk)
 {
-	unsigned int lo, type, nblk = big ? 0 : 1;
+	unsigned int lo, type;
 
+	*nblk = big ? 0 : 1;
 	while (i > 0) {
 		--i;
-		lo = get_bits(pack, encodebits * (unsigned int)i, &type);
+		lo = compact_item(pack, lobits, encodebits, i, &type);
 		if (!big) {
 			if (type == TYPE_NONHEAD)
 				i -= (int)lo;
 			if (i >= 0)
-				++nblk;
+				++*nblk;
 			continue;
 		}
-		if (type == TYPE_NONHEAD) {
-			if (lo & CBLKCNT) {
-				--i;
-				nblk += lo & ~CBLKCNT;
-				continue;
-			}
-			if (lo <= 1)
-				return -EUCLEAN;
-			i -= (int)lo - 2;
+		if (type != TYPE_NONHEAD) {
+			++*nblk;
 			continue;
 		}
-		++nblk;
+		if (lo & CBLKCNT) {
+			--i;
+			*nblk += lo & ~CBLKCNT;
+			continue;
+		}
+		/* Big pclusters never have a plain delta[0] of 1. */
+		if (lo <= 1)
+			return -EUCLEAN;
+		i -= (int)lo - 2;
 	}
-	*pblk = ie_get_le32(pack + (vcnt == 2 ? 8 : 32) - 4) + nblk;
 	return 0;
 }
 
-static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
-			bool lookahead, struct lcluster *m,
-			char *err, size_t errlen)
+static void compact_nonhead(const uint8_t *pack, unsigned int lobits,
+			    unsigned int encodebits, unsigned int vcnt, int i,
+			    unsigned int lo, struct ie_zlcluster *m)
 {
-	uint64_t ebase = zi->index_pos + MAP_HEADER_SIZE;
-	uint64_t total = total_lclusters(zi->size, zi->blkszbits);
-	struct compact_layout l;
-	unsigned int vcnt, encodebits, lo, type, packbytes, amortized;
-	uint64_t pos, rel = lcn;
-	const uint8_t *pack;
-	int i;
+	unsigned int type;
 
-	if (lcn >= total || zi->lclusterbits > 12)
-		return ie_fail(err, errlen, -EUCLEAN, "lcluster %llu out of range",
-			    (unsigned long long)lcn);
-	l = compact_layout(total, ebase,
-			   zi->advise & Z_EROFS_ADVISE_COMPACTED_2B);
-	pos = ebase;
-	amortized = 4;
-	if (rel >= l.initial) {
-		pos += l.initial * 4;
-		rel -= l.initial;
-		if (rel < l.c2b) {
-			amortized = 2;
-		} else {
-			pos += l.c2b * 2;
-			rel -= l.c2b;
-		}
-	}
-	pos += rel * amortized;
-	vcnt = amortized == 4 ? 2 : 16;
-	packbytes = vcnt * amortized;
-	encodebits = (packbytes - 4) * 8 / vcnt;
-	i = (int)((pos & (packbytes - 1)) / amortized);
-	pos &= ~(uint64_t)(packbytes - 1);
-	if (pos < zi->index_pos || pos - zi->index_pos + packbytes > zi->index_len)
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "index of lcluster %llu beyond the inode",
-			    (unsigned long long)lcn);
-	pack = zi->index + (pos - zi->index_pos);
-
-	m->lcn = lcn;
-	m->cblks = 0;
-	lo = get_bits(pack, encodebits * (unsigned int)i, &type);
-	m->type = type;
-	if (type != TYPE_NONHEAD) {
-		m->clusterofs = lo;
-		m->delta[0] = 0;
-		if (compact_head_pblk(pack, encodebits, vcnt, i, big_advised(zi),
-				      &m->pblk))
-			return ie_fail(err, errlen, -EUCLEAN,
-				    "bad delta before lcluster %llu",
-				    (unsigned long long)lcn);
-		return 0;
-	}
-	m->clusterofs = 1u << zi->lclusterbits;
-	if (lookahead)
-		m->delta[1] = lookahead_distance(pack, encodebits, vcnt,
-						 (unsigned int)i);
+	m->delta[1] = compact_la_distance(pack, lobits, encodebits, vcnt, i);
 	if (lo & CBLKCNT) {
-		if (!big_advised(zi))
-			return ie_fail(err, errlen, -EUCLEAN,
-				    "block count at lcluster %llu without big pclusters",
-				    (unsigned long long)lcn);
 		m->cblks = lo & ~CBLKCNT;
 		m->delta[0] = 1;
-		return 0;
+		return;
 	}
-	if (i + 1 != (int)vcnt) {
+	if ((unsigned int)i + 1 != vcnt) {
 		m->delta[0] = lo;
-		return 0;
+		return;
 	}
-	/* The last entry holds delta[1]; delta[0] follows from its neighbour. */
-	lo = get_bits(pack, encodebits * (unsigned int)(i - 1), &type);
+	/* The last item holds delta[1]: derive delta[0] from the one before. */
+	lo = compact_item(pack, lobits, encodebits, i - 1, &type);
 	if (type != TYPE_NONHEAD)
 		lo = 0;
 	else if (lo & CBLKCNT)
 		lo = 1;
 	m->delta[0] = lo + 1;
+}
+
+/* Image offset of lcluster @lcn's item, and its item width (1 << shift). */
+static uint64_t compact_item_pos(const struct ie_zinode *zi, uint64_t lcn,
+				 unsigned int *shift)
+{
+	uint64_t ebase = zi->index_pos + MAP_HEADER_SIZE;
+	struct compact_layout l;
+	uint64_t pos = ebase;
+
+	l = compact_layout(total_lclusters(zi->size, zi->blkszbits), ebase,
+			   zi->advise & Z_EROFS_ADVISE_COMPACTED_2B);
+	*shift = 2;
+	if (lcn >= l.initial) {
+		pos += l.initial * 4;
+		lcn -= l.initial;
+		if (lcn < l.c2b) {
+			*shift = 1;
+		} else {
+			pos += l.c2b * 2;
+			lcn -= l.c2b;
+		}
+	}
+	return pos + (lcn << *shift);
+}
+
+static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
+			struct ie_zlcluster *m, char *err, size_t errlen)
+{
+	bool big = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_1;
+	unsigned int shift, vcnt, packsize, lobits, encodebits, lo, nblk;
+	uint64_t pos, packpos;
+	const uint8_t *pack;
+	int i;
+
+	if (lcn >= total_lclusters(zi->size, zi->blkszbits) ||
+	    zi->lclusterbits > 14)
+		return lfail(err, errlen, lcn, "outside the compact index");
+	pos = compact_item_pos(zi, lcn, &shift);
+	if (shift == 2)
+		vcnt = 2;
+	else if (zi->lclusterbits <= 12)
+		vcnt = 16;
+	else
+		return lfail(err, errlen, lcn,
+			     "2-byte compact indexes need lclusters of at most 4 KiB");
+	packsize = vcnt << shift;
+	packpos = pos & ~(uint64_t)(packsize - 1);
+	if (packpos < zi->index_pos ||
+	    packpos - zi->index_pos + packsize > zi->index_len)
+		return lfail(err, errlen, lcn, "index pack outside the image");
+	pack = zi->index + (packpos - zi->index_pos);
+	m->nextpackoff = packpos + packsize;
+	lobits = zi->lclusterbits > LOBITS ? zi->lclusterbits : LOBITS;
+	encodebits = (packsize - 4) * 8 / vcnt;
+	i = (int)((pos & (packsize - 1)) >> shift);
+
+	lo = compact_item(pack, lobits, encodebits, i, &m->type);
+	if (m->type == TYPE_NONHEAD) {
+		m->clusterofs = 1u << zi->lclusterbits;
+		if ((lo & CBLKCNT) && !big)
+			return lfail(err, errlen, lcn,
+				     "block count record without big pclusters");
+		compact_nonhead(pack, lobits, encodebits, vcnt, i, lo, m);
+		return 0;
+	}
+	m->clusterofs = lo;
+	if (compact_head_blocks(pack, lobits, encodebits, i, big, &nblk))
+		return lfail(err, errlen, lcn,
+			     "big pcluster record with a delta of 1");
+	m->pblk = ie_get_le32(pack + packsize - 4) + nblk;
 	return 0;
 }
 
-static int load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
-			 bool lookahead, struct lcluster *m,
-			 char *err, size_t errlen)
+int ie_zmap_load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
+			  struct ie_zlcluster *m, char *err, size_t errlen)
 {
 	int ret;
 
+	*m = (struct ie_zlcluster){ .lcn = lcn };
 	if (zi->datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT)
-		ret = load_compact(zi, lcn, lookahead, m, err, errlen);
+		ret = load_compact(zi, lcn, m, err, errlen);
 	else
 		ret = load_full(zi, lcn, m, err, errlen);
 	if (ret)
 		return ret;
-	if (m->type != TYPE_NONHEAD && m->clusterofs >= (1u << zi->lclusterbits))
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "cluster offset %u at lcluster %llu too large",
-			    m->clusterofs, (unsigned long long)lcn);
+	if (m->type != TYPE_NONHEAD && m->clusterofs >= 1u << zi->lclusterbits)
+		return lfail(err, errlen, lcn,
+			     "head's cluster offset is beyond its lcluster");
+	return 0;
+}
+
+/* ---- decoder: the map header ------------------------------------------- */
+
+static int read_map_header(struct ie_zinode *zi, char *err, size_t errlen)
+{
+	const uint8_t *h = zi->index;
+
+	if (zi->index_len < MAP_HEADER_SIZE)
+		return lfail(err, errlen, 0, "map header outside the image");
+	if (h[7] >> Z_EROFS_FRAGMENT_INODE_BIT)
+		return ie_fail(err, errlen, -EOPNOTSUPP,
+			       "data in the packed inode (fragments) is not supported");
+	zi->advise = ie_get_le16(h + 4);
+	zi->algorithm[0] = h[6] & 15;
+	zi->algorithm[1] = h[6] >> 4;
+	zi->lclusterbits = zi->blkszbits + (h[7] & 15);
+	if (zi->advise & Z_EROFS_ADVISE_FRAGMENT_PCLUSTER)
+		return ie_fail(err, errlen, -EOPNOTSUPP,
+			       "fragments are not supported");
+	if (zi->advise & Z_EROFS_ADVISE_INLINE_PCLUSTER)
+		zi->idata_size = ie_get_le16(h + 2);
+	return 0;
+}
+
+static int check_map_header(const struct ie_zinode *zi, char *err,
+			    size_t errlen)
+{
+	unsigned int big = zi->advise & (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
+					 Z_EROFS_ADVISE_BIG_PCLUSTER_2);
+
+	if (zi->algorithm[0] >= Z_EROFS_COMPRESSION_MAX ||
+	    zi->algorithm[1] >= Z_EROFS_COMPRESSION_MAX)
+		return lfail(err, errlen, 0,
+			     "unknown compression algorithm in the map header");
+	if (zi->lclusterbits > MAX_LCLUSTERBITS)
+		return lfail(err, errlen, 0, "lcluster size is absurd");
+	if (big && !(zi->feature_incompat & EROFS_INCOMPAT_BIG_PCLUSTER))
+		return lfail(err, errlen, 0,
+			     "big pclusters without the superblock feature");
+	if (zi->datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
+	    big && big != (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
+			   Z_EROFS_ADVISE_BIG_PCLUSTER_2))
+		return lfail(err, errlen, 0,
+			     "compact indexes with inconsistent big pcluster flags");
+	if (zi->idata_size &&
+	    !(zi->feature_incompat & EROFS_INCOMPAT_ZTAILPACKING))
+		return lfail(err, errlen, 0,
+			     "inline tail pcluster without the superblock feature");
+	return 0;
+}
+
+/*
+ * With ztailpacking the last pcluster sits right after the index record (or
+ * pack) of the file's last lcluster, inside the same metadata block.
+ */
+static int find_inline_tail(struct ie_zinode *zi, char *err, size_t errlen)
+{
+	uint64_t bs = 1ull << zi->blkszbits;
+	struct ie_zlcluster m;
+	int ret;
+
+	ret = ie_zmap_load_lcluster(zi, zi->nlcl - 1, &m, err, errlen);
+	if (ret)
+		return ret;
+	zi->idata_pos = m.nextpackoff;
+	if ((zi->idata_pos & (bs - 1)) + zi->idata_size > bs)
+		return lfail(err, errlen, zi->nlcl - 1,
+			     "inline tail pcluster crosses a block boundary");
 	return 0;
 }
 
 int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 		       unsigned int datalayout, uint64_t size,
-		       bool sb_big_pcluster, const uint8_t *index,
+		       uint32_t feature_incompat, const uint8_t *index,
 		       uint64_t index_pos, size_t index_len,
 		       char *err, size_t errlen)
 {
-	unsigned int big;
+	int ret;
 
-	memset(zi, 0, sizeof(*zi));
-	if (index_len < MAP_HEADER_SIZE)
-		return ie_fail(err, errlen, -EUCLEAN, "map header beyond the inode");
-	if (index[7] & (1u << Z_EROFS_FRAGMENT_INODE_BIT))
-		return ie_fail(err, errlen, -EOPNOTSUPP,
-			    "file stored in the packed inode (fragments)");
-	zi->blkszbits = blkszbits;
-	zi->datalayout = datalayout;
-	zi->size = size;
-	zi->sb_big_pcluster = sb_big_pcluster;
-	zi->index = index;
-	zi->index_pos = index_pos;
-	zi->index_len = index_len;
-	zi->advise = ie_get_le16(index + 4);
-	zi->algorithm[0] = index[6] & 15;
-	zi->algorithm[1] = index[6] >> 4;
-	zi->lclusterbits = blkszbits + (index[7] & 15);
-	if (zi->advise & (Z_EROFS_ADVISE_FRAGMENT_PCLUSTER |
-			  Z_EROFS_ADVISE_INLINE_PCLUSTER |
-			  Z_EROFS_ADVISE_INTERLACED_PCLUSTER))
-		return ie_fail(err, errlen, -EOPNOTSUPP,
-			    "tail packing, fragments or interlaced pclusters (advise 0x%x)",
-			    zi->advise);
-	if (zi->algorithm[0] >= Z_EROFS_COMPRESSION_MAX ||
-	    zi->algorithm[1] >= Z_EROFS_COMPRESSION_MAX)
-		return ie_fail(err, errlen, -EOPNOTSUPP, "unknown algorithm 0x%x",
-			    index[6]);
-	big = zi->advise & (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
-			    Z_EROFS_ADVISE_BIG_PCLUSTER_2);
-	if (big && !sb_big_pcluster)
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "big pcluster without the superblock feature");
-	if (datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
-	    big && big != (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
-			   Z_EROFS_ADVISE_BIG_PCLUSTER_2))
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "inconsistent big pcluster flags 0x%x", zi->advise);
-	if (datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
-	    zi->lclusterbits > 12)
-		return ie_fail(err, errlen, -EOPNOTSUPP,
-			    "compact index with lclusters of 2^%u bytes",
-			    zi->lclusterbits);
+	*zi = (struct ie_zinode){
+		.blkszbits = blkszbits,
+		.datalayout = datalayout,
+		.size = size,
+		.feature_incompat = feature_incompat,
+		.index = index,
+		.index_pos = index_pos,
+		.index_len = index_len,
+	};
+	ret = read_map_header(zi, err, errlen);
+	if (!ret)
+		ret = check_map_header(zi, err, errlen);
+	if (ret)
+		return ret;
+	zi->nlcl = total_lclusters(size, zi->lclusterbits);
+	if (zi->idata_size && zi->nlcl)
+		return find_inline_tail(zi, err, errlen);
 	return 0;
 }
 
-/* Walk back from a nonhead to the head of its extent. */
-static int lookback(const struct ie_zinode *zi, struct lcluster *m,
+/* ---- decoder: extents --------------------------------------------------- */
+
+/*
+ * Blocks of the pcluster whose head is @head: with big pclusters, the
+ * record right after the head carries them (z_erofs_get_extent_compressedlen).
+ */
+static int pcluster_blocks(const struct ie_zinode *zi,
+			   const struct ie_zlcluster *head, uint32_t *blocks,
+			   char *err, size_t errlen)
+{
+	bool big1 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_1;
+	bool big2 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_2;
+	uint64_t next = head->lcn + 1;
+	struct ie_zlcluster m;
+	int ret;
+
+	*blocks = 1;
+	if ((head->type == Z_EROFS_LCLUSTER_TYPE_HEAD1 && !big1) ||
+	    (head->type != Z_EROFS_LCLUSTER_TYPE_HEAD1 && !big2) ||
+	    next >= zi->nlcl)
+		return 0;
+	ret = ie_zmap_load_lcluster(zi, next, &m, err, errlen);
+	if (ret || m.type != TYPE_NONHEAD)
+		return ret;	/* a head right after: one block */
+	if (m.delta[0] != 1)
+		return lfail(err, errlen, next, "bogus block count record");
+	if (!m.cblks)
+		return lfail(err, errlen, next,
+			     "big pcluster without its block count record");
+	*blocks = m.cblks;
+	return 0;
+}
+
+/* The kernel's refusals of an extent it has mapped. */
+static int check_mapped_extent(const struct ie_zinode *zi,
+			       const struct ie_zmap_extent *ext, char *err,
+			       size_t errlen)
+{
+	uint64_t lend = zi->nlcl << zi->lclusterbits;
+
+	if (ext->plain && ext->llen > ext->plen)
+		return lfail(err, errlen, ext->head_lcn,
+			     "uncompressed pcluster shorter than its extent");
+	/*
+	 * Without tail packing the kernel maps the last extent to the end of
+	 * the lcluster holding the file's last byte, not to i_size; a raw one
+	 * must fit that too.
+	 */
+	if (ext->plain && !ext->inline_tail &&
+	    ext->la + ext->llen == zi->size && lend - ext->la > ext->plen)
+		return lfail(err, errlen, ext->head_lcn,
+			     "raw last extent crosses an lcluster boundary (the kernel reads it as corrupted)");
+	if (ext->plen > Z_EROFS_PCLUSTER_MAX_SIZE ||
+	    ext->llen > Z_EROFS_PCLUSTER_MAX_DSIZE)
+		return lfail(err, errlen, ext->head_lcn,
+			     "extent exceeds the kernel's pcluster limits");
+	return 0;
+}
+
+int ie_zmap_head_extent(const struct ie_zinode *zi,
+			const struct ie_zlcluster *head, uint64_t end,
+			struct ie_zmap_extent *ext, char *err, size_t errlen)
+{
+	uint32_t blocks;
+	int ret;
+
+	*ext = (struct ie_zmap_extent){
+		.la = head->lcn << zi->lclusterbits | head->clusterofs,
+		.head_lcn = head->lcn,
+		.plain = head->type == Z_EROFS_LCLUSTER_TYPE_PLAIN,
+		.algorithm = zi->algorithm[head->type ==
+					   Z_EROFS_LCLUSTER_TYPE_HEAD2],
+	};
+	/*
+	 * mkfs.erofs ends tail-packed files with a head past the end of the
+	 * file in the last lcluster; the kernel clips the extent there.
+	 */
+	if (end > zi->size)
+		end = zi->size;
+	if (ext->la >= end)
+		return lfail(err, errlen, head->lcn,
+			     "extent head lies beyond the end of the file");
+	ext->llen = end - ext->la;
+	ext->inline_tail = zi->idata_size && end == zi->size;
+	ext->interlaced = ext->plain && !ext->inline_tail &&
+			  (zi->advise & Z_EROFS_ADVISE_INTERLACED_PCLUSTER);
+	if (ext->inline_tail) {
+		ext->pa = zi->idata_pos;
+		ext->plen = zi->idata_size;
+	} else {
+		ret = pcluster_blocks(zi, head, &blocks, err, errlen);
+		if (ret)
+			return ret;
+		ext->pa = (uint64_t)head->pblk << zi->blkszbits;
+		ext->plen = (uint64_t)blocks << zi->blkszbits;
+	}
+	return check_mapped_extent(zi, ext, err, errlen);
+}
+
+/* Walk back from a nonhead to the head of its extent (extent_lookback). */
+static int lookback(const struct ie_zinode *zi, struct ie_zlcluster *m,
 		    unsigned int distance, char *err, size_t errlen)
 {
 	while (m->lcn >= distance) {
-		int ret = load_lcluster(zi, m->lcn - distance, false, m,
-					err, errlen);
+		int ret = ie_zmap_load_lcluster(zi, m->lcn - distance, m,
+						err, errlen);
 
 		if (ret)
 			return ret;
@@ -545,57 +701,29 @@ static int lookback(const struct ie_zinode *zi, struct lcluster *m,
 		if (!distance)
 			break;
 	}
-	return ie_fail(err, errlen, -EUCLEAN, "bogus lookback distance %u at lcluster %llu",
-		    distance, (unsigned long long)m->lcn);
+	return ie_fail(err, errlen, -EUCLEAN,
+		       "lcluster %llu: bogus lookback distance %u",
+		       (unsigned long long)m->lcn, distance);
 }
 
-/* Blocks of the pcluster whose head is @head (loaded in @m). */
-static int pcluster_blocks(const struct ie_zinode *zi, const struct lcluster *head,
-			   uint32_t *blocks, char *err, size_t errlen)
-{
-	bool big1 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_1;
-	bool big2 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_2;
-	uint64_t next = head->lcn + 1;
-	struct lcluster m;
-	int ret;
-
-	*blocks = 1;
-	if ((head->type == Z_EROFS_LCLUSTER_TYPE_HEAD1 && !big1) ||
-	    (head->type != Z_EROFS_LCLUSTER_TYPE_HEAD1 && !big2) ||
-	    (next << zi->lclusterbits) >= zi->size)
-		return 0;
-	ret = load_lcluster(zi, next, false, &m, err, errlen);
-	if (ret)
-		return ret;
-	if (m.type == TYPE_NONHEAD && m.delta[0] != 1)
-		return ie_fail(err, errlen, -EUCLEAN, "bogus block count at lcluster %llu",
-			    (unsigned long long)next);
-	if (m.type == TYPE_NONHEAD && m.cblks)
-		*blocks = m.cblks;
-	return 0;
-}
-
-/* Logical end of the extent whose head is at @headlcn. */
-static int extent_end(const struct ie_zinode *zi, uint64_t headlcn,
-		      uint64_t *end, char *err, size_t errlen)
+/* Logical position of the head after the one at @headlcn, or the size. */
+static int next_head_pos(const struct ie_zinode *zi, uint64_t headlcn,
+			 uint64_t *end, char *err, size_t errlen)
 {
 	uint64_t lcn = headlcn + 1;
-	struct lcluster m;
+	struct ie_zlcluster m;
 	int ret;
 
-	for (;;) {
-		if ((lcn << zi->lclusterbits) >= zi->size) {
-			*end = zi->size;
-			return 0;
-		}
-		ret = load_lcluster(zi, lcn, true, &m, err, errlen);
+	for (; lcn < zi->nlcl; lcn += m.delta[1] ? m.delta[1] : 1) {
+		ret = ie_zmap_load_lcluster(zi, lcn, &m, err, errlen);
 		if (ret)
 			return ret;
-		if (m.type != TYPE_NONHEAD)
-			break;
-		lcn += m.delta[1] ? m.delta[1] : 1;
+		if (m.type != TYPE_NONHEAD) {
+			*end = lcn << zi->lclusterbits | m.clusterofs;
+			return 0;
+		}
 	}
-	*end = (lcn << zi->lclusterbits) + m.clusterofs;
+	*end = zi->size;
 	return 0;
 }
 
@@ -604,13 +732,12 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 {
 	uint64_t lcn = la >> zi->lclusterbits, end;
 	unsigned int endoff = la & ((1u << zi->lclusterbits) - 1);
-	struct lcluster m;
-	uint32_t blocks;
+	struct ie_zlcluster m;
 	int ret;
 
 	if (la >= zi->size)
 		return ie_fail(err, errlen, -EINVAL, "offset beyond the file");
-	ret = load_lcluster(zi, lcn, false, &m, err, errlen);
+	ret = ie_zmap_load_lcluster(zi, lcn, &m, err, errlen);
 	if (ret)
 		return ret;
 	if (m.type == TYPE_NONHEAD || endoff < m.clusterofs) {
@@ -618,48 +745,16 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 
 		if (m.type != TYPE_NONHEAD) {
 			if (!m.lcn)
-				return ie_fail(err, errlen, -EUCLEAN,
-					    "lcluster 0 does not start an extent");
+				return lfail(err, errlen, 0,
+					     "the first lcluster must start an extent at offset 0");
 			distance = 1;
 		}
 		ret = lookback(zi, &m, distance, err, errlen);
 		if (ret)
 			return ret;
 	}
-	ext->la = (m.lcn << zi->lclusterbits) | m.clusterofs;
-	ret = pcluster_blocks(zi, &m, &blocks, err, errlen);
-	if (!ret)
-		ret = extent_end(zi, m.lcn, &end, err, errlen);
+	ret = next_head_pos(zi, m.lcn, &end, err, errlen);
 	if (ret)
 		return ret;
-	if (end > zi->size)
-		end = zi->size;
-	if (end <= ext->la)
-		return ie_fail(err, errlen, -EUCLEAN, "empty extent at %llu",
-			    (unsigned long long)ext->la);
-	ext->llen = end - ext->la;
-	ext->pa = (uint64_t)m.pblk << zi->blkszbits;
-	ext->plen = (uint64_t)blocks << zi->blkszbits;
-	ext->plain = m.type == Z_EROFS_LCLUSTER_TYPE_PLAIN;
-	ext->algorithm = m.type == Z_EROFS_LCLUSTER_TYPE_HEAD2 ?
-			 zi->algorithm[1] : zi->algorithm[0];
-	if (ext->plain && ext->llen > ext->plen)
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "raw extent at %llu longer than its pcluster",
-			    (unsigned long long)ext->la);
-	/*
-	 * The kernel maps the last extent to the end of the lcluster holding
-	 * the file's last byte, not to i_size; a raw one must fit that too.
-	 */
-	if (ext->plain && end == zi->size &&
-	    total_lclusters(zi->size, zi->lclusterbits) * (1ull << zi->lclusterbits) -
-	    ext->la > ext->plen)
-		return ie_fail(err, errlen, -EUCLEAN,
-			    "raw last extent at %llu crosses an lcluster boundary (the kernel reads it as corrupted)",
-			    (unsigned long long)ext->la);
-	if (ext->plen > Z_EROFS_PCLUSTER_MAX_SIZE ||
-	    ext->llen > Z_EROFS_PCLUSTER_MAX_DSIZE)
-		return ie_fail(err, errlen, -EUCLEAN, "extent at %llu too large",
-			    (unsigned long long)ext->la);
-	return 0;
+	return ie_zmap_head_extent(zi, &m, end, ext, err, errlen);
 }

@@ -58,6 +58,15 @@ int ie_zmap_compact_encode(const struct ie_zextent *ext, size_t n,
 
 /* ---- decode ----------------------------------------------------------- */
 
+/*
+ * The decoder is the only one in initerofs: the reader walks files with it
+ * (lib/reader_zmap.c), the tests check the encoder with it. It reads every
+ * lcluster record the way Linux 6.12's fs/erofs/zmap.c does, bit for bit,
+ * because an index is only right if the kernel reads it the way we meant.
+ * Errors are -EUCLEAN (corrupted) or -EOPNOTSUPP (fragments), with a
+ * one-line reason in the caller's @err ("lcluster N: ..." where one is at
+ * fault); callers add which inode.
+ */
 struct ie_zinode {
 	unsigned int blkszbits;
 	unsigned int lclusterbits;
@@ -65,36 +74,67 @@ struct ie_zinode {
 	unsigned int advise;		/* Z_EROFS_ADVISE_* */
 	unsigned int algorithm[2];	/* HEAD1, HEAD2 */
 	uint64_t size;			/* the file's i_size */
-	bool sb_big_pcluster;		/* image has BIG_PCLUSTER */
+	uint64_t nlcl;			/* lclusters covering the file */
+	uint32_t feature_incompat;	/* the superblock's */
 	const uint8_t *index;		/* the map header and what follows */
 	uint64_t index_pos;		/* image offset of the map header */
 	size_t index_len;		/* bytes readable from @index */
+	unsigned int idata_size;	/* inline tail pcluster (ztailpacking) */
+	uint64_t idata_pos;		/* its image offset */
 };
 
 /*
- * ie_zmap_inode_init() - read the map header at @index and fill @zi.
- * Return: 0, -EOPNOTSUPP for what initerofs does not read (fragments,
- * tail packing, unknown algorithms), -EUCLEAN when inconsistent; reason
- * in @err.
+ * ie_zmap_inode_init() - read and check the map header at @index (image
+ * offset @index_pos, @index_len bytes readable: pass what remains of the
+ * image) for a file of @size > 0 bytes, and find its inline tail pcluster.
+ * Return: 0 or a negative errno, reason in @err.
  */
 int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 		       unsigned int datalayout, uint64_t size,
-		       bool sb_big_pcluster, const uint8_t *index,
+		       uint32_t feature_incompat, const uint8_t *index,
 		       uint64_t index_pos, size_t index_len,
 		       char *err, size_t errlen);
+
+/* One decoded lcluster record. */
+struct ie_zlcluster {
+	uint64_t lcn;
+	unsigned int type;		/* Z_EROFS_LCLUSTER_TYPE_* */
+	unsigned int clusterofs;	/* heads; lcluster size for NONHEAD */
+	unsigned int delta[2];		/* NONHEAD: back to / on to a head */
+	uint32_t pblk;			/* heads: first block of the pcluster */
+	uint32_t cblks;			/* NONHEAD with a block count, else 0 */
+	uint64_t nextpackoff;		/* image offset after its record/pack */
+};
+
+/* ie_zmap_load_lcluster() - decode the record of lcluster @lcn. */
+int ie_zmap_load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
+			  struct ie_zlcluster *m, char *err, size_t errlen);
 
 struct ie_zmap_extent {
 	uint64_t la;			/* logical start of the extent */
 	uint64_t llen;			/* its length, up to the file's end */
 	uint64_t pa;			/* image offset of its pcluster */
 	uint64_t plen;			/* pcluster bytes */
+	uint64_t head_lcn;		/* lcluster of its head record */
 	bool plain;			/* stored raw */
+	bool interlaced;		/* raw, rotated (INTERLACED_PCLUSTER) */
+	bool inline_tail;		/* the tail pcluster, in the metadata */
 	unsigned int algorithm;		/* for compressed extents */
 };
 
 /*
- * ie_zmap_map() - find the extent holding logical offset @la (< size).
- * Return: 0, or -EUCLEAN with a reason in @err for a corrupted index.
+ * ie_zmap_head_extent() - the extent whose head record is @head and whose
+ * next head is at logical offset @end (or @end >= size for the last): its
+ * pcluster, and the kernel's checks on it.
+ */
+int ie_zmap_head_extent(const struct ie_zinode *zi,
+			const struct ie_zlcluster *head, uint64_t end,
+			struct ie_zmap_extent *ext, char *err, size_t errlen);
+
+/*
+ * ie_zmap_map() - find the extent holding logical offset @la (< size) as
+ * the kernel does: load its lcluster, look back to the head with delta[0],
+ * look ahead to the next head with delta[1].
  */
 int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 		struct ie_zmap_extent *ext, char *err, size_t errlen);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The reader's sequential lcluster decoder against the library's
- * random-access one (zmap.c, a port of the kernel's zmap.c): on images the
- * writer made (small and big pclusters, LZ4 and LZMA, files mixing raw and
- * compressed pclusters), the extent the kernel's algorithm finds for the
- * start of every lcluster must be the one the reader's walk put there.
- * Two independent decoders agreeing is what lets `check` vouch for what the
- * kernel will read.
+ * The reader's sequential walk over a compressed file's extents against
+ * the kernel's random-access lookup (ie_zmap_map(), zmap.c's port of
+ * fs/erofs/zmap.c); both decode records with the one lcluster decoder, but
+ * the walk finds heads by going forward record by record, the lookup by
+ * following delta[0] back and delta[1] on. On images the writer made
+ * (small and big pclusters, LZ4 and LZMA, files mixing raw and compressed
+ * pclusters), the extent the kernel's lookup finds for the start of every
+ * lcluster must be the one the reader's walk put there: that is what lets
+ * `check` vouch for what the kernel will read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -107,8 +109,7 @@ static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
 
 	hdr = z_erofs_map_header_pos(ie_inode_end(&ino));
 	assert_int_equal(ie_zmap_inode_init(&zi, si->sb.blkszbits, ino.layout,
-					    ino.size,
-					    si->sb.feature_incompat & EROFS_INCOMPAT_BIG_PCLUSTER,
+					    ino.size, si->sb.feature_incompat,
 					    ie_image_bytes(img, hdr, meta_end - hdr),
 					    hdr, meta_end - hdr, err, sizeof(err)), 0);
 	for (la = 0; la < ino.size; la += si->blksz) {

@@ -3,8 +3,10 @@
  * Compact cluster indexes: what the encoder writes must decode, by the
  * kernel's rules (ie_zmap_map() follows fs/erofs/zmap.c), to exactly the
  * extents it was given, for every lcluster, every alignment of the index
- * after the inode, with and without big pclusters. Damaged indexes must be
- * refused or decoded to something, never read out of bounds.
+ * after the inode, with and without big pclusters. What the encoder never
+ * writes (tail packing, interlaced pclusters, bad headers) is written by
+ * hand. Damaged indexes must be refused or decoded to something, never read
+ * out of bounds.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -88,7 +90,8 @@ static void encode(struct encoded *e, const struct ie_zextent *ext, size_t n,
 						e->buf), 0);
 	assert_int_equal(ie_zmap_inode_init(&e->zi, BITS,
 					    EROFS_LAYOUT_COMPRESSED_COMPACT, size,
-					    big, e->buf, hpos, len, err,
+					    big ? EROFS_INCOMPAT_BIG_PCLUSTER : 0,
+					    e->buf, hpos, len, err,
 					    sizeof(err)), 0);
 }
 
@@ -211,7 +214,7 @@ static void test_raw_tail_refused(void **state)
 	struct ie_zinode zi;
 
 	(void)state;
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 12289, false, idx, 64,
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 12289, 0, idx, 64,
 					    sizeof(idx), err, sizeof(err)), 0);
 	assert_int_equal(ie_zmap_map(&zi, 0, &m, err, sizeof(err)), 0);
 	assert_int_equal(m.llen, 8495);
@@ -219,27 +222,124 @@ static void test_raw_tail_refused(void **state)
 	assert_non_null(strstr(err, "lcluster boundary"));
 }
 
+static int header_init(const uint8_t *hdr, size_t len, uint32_t features)
+{
+	struct ie_zinode zi;
+
+	return ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_COMPACT,
+				  9000, features, hdr, 0, len, err, sizeof(err));
+}
+
+/* The map header's checks, each with its own reason. */
 static void test_header_checks(void **state)
 {
 	uint8_t hdr[16] = { 0 };
-	struct ie_zinode zi;
 
 	(void)state;
 	hdr[7] = 0x80;		/* whole file in the packed inode */
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 9000, false, hdr, 0,
-					    16, err, sizeof(err)), -EOPNOTSUPP);
+	assert_int_equal(header_init(hdr, 16, 0), -EOPNOTSUPP);
+	assert_non_null(strstr(err, "packed inode"));
 	hdr[7] = 0;
+	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_FRAGMENT_PCLUSTER);
+	assert_int_equal(header_init(hdr, 16, 0), -EOPNOTSUPP);
 	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_BIG_PCLUSTER_1);
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 9000, false, hdr, 0,
-					    16, err, sizeof(err)), -EUCLEAN);
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 9000, true, hdr, 0,
-					    16, err, sizeof(err)), -EUCLEAN);
+	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
+	assert_string_equal(err, "lcluster 0: big pclusters without the superblock feature");
+	assert_int_equal(header_init(hdr, 16, EROFS_INCOMPAT_BIG_PCLUSTER),
+			 -EUCLEAN);
+	assert_non_null(strstr(err, "inconsistent big pcluster flags"));
 	ie_put_le16(hdr + 4, 0);
 	hdr[6] = 9;		/* unknown algorithm */
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 9000, false, hdr, 0,
-					    16, err, sizeof(err)), -EOPNOTSUPP);
-	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 9000, false, hdr, 0,
-					    4, err, sizeof(err)), -EUCLEAN);
+	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
+	assert_non_null(strstr(err, "unknown compression algorithm"));
+	hdr[6] = 0;
+	hdr[7] = 5;		/* lclusters of 2^17 bytes */
+	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
+	assert_non_null(strstr(err, "absurd"));
+	hdr[7] = 0;
+	ie_put_le16(hdr + 2, 100);
+	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_INLINE_PCLUSTER);
+	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
+	assert_non_null(strstr(err, "inline tail pcluster without"));
+	assert_int_equal(header_init(hdr, 4, 0), -EUCLEAN);
+	assert_string_equal(err, "lcluster 0: map header outside the image");
+}
+
+/*
+ * A full index by hand, with tail packing: an LZ4 extent over [0, 4500)
+ * in block 100, then the raw tail [4500, 5000) inline, right after the
+ * last record.
+ */
+static void make_tail_packed(uint8_t *idx, unsigned int advise)
+{
+	memset(idx, 0, 600);
+	ie_put_le16(idx + 2, 500);			/* h_idata_size */
+	ie_put_le16(idx + 4, Z_EROFS_ADVISE_INLINE_PCLUSTER | advise);
+	ie_put_le16(idx + 16, Z_EROFS_LCLUSTER_TYPE_HEAD1);
+	ie_put_le32(idx + 20, 100);			/* its pblk */
+	ie_put_le16(idx + 24, Z_EROFS_LCLUSTER_TYPE_PLAIN);
+	ie_put_le16(idx + 26, 404);			/* 4096 + 404 */
+}
+
+static void test_inline_tail(void **state)
+{
+	uint32_t features = EROFS_INCOMPAT_ZTAILPACKING;
+	struct ie_zmap_extent m;
+	struct ie_zinode zi;
+	uint8_t idx[600];
+
+	(void)state;
+	make_tail_packed(idx, Z_EROFS_ADVISE_INTERLACED_PCLUSTER);
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
+					    5000, features, idx, 64, sizeof(idx),
+					    err, sizeof(err)), 0);
+	assert_int_equal(zi.idata_pos, 64 + 32);
+	assert_int_equal(ie_zmap_map(&zi, 4499, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.la, 0);
+	assert_int_equal(m.llen, 4500);
+	assert_int_equal(m.pa, 100 * BLK);
+	assert_false(m.inline_tail);
+	assert_int_equal(ie_zmap_map(&zi, 4999, &m, err, sizeof(err)), 0);
+	assert_int_equal(m.la, 4500);
+	assert_int_equal(m.llen, 500);
+	assert_int_equal(m.pa, 64 + 32);
+	assert_int_equal(m.plen, 500);
+	assert_true(m.inline_tail && m.plain);
+	/* Interlacing is for whole blocks, never the inline tail. */
+	assert_false(m.interlaced);
+
+	/* The tail may not cross into the next block. */
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
+					    5000, features, idx, BLK - 96,
+					    sizeof(idx), err, sizeof(err)),
+			 -EUCLEAN);
+	assert_string_equal(err, "lcluster 1: inline tail pcluster crosses a block boundary");
+}
+
+/* Without tail packing, a raw pcluster of an interlaced file is interlaced. */
+static void test_interlaced(void **state)
+{
+	uint8_t idx[32] = { 0 };
+	struct ie_zmap_extent m;
+	struct ie_zinode zi;
+
+	(void)state;
+	ie_put_le16(idx + 4, Z_EROFS_ADVISE_INTERLACED_PCLUSTER);
+	ie_put_le16(idx + 16, Z_EROFS_LCLUSTER_TYPE_PLAIN);
+	ie_put_le16(idx + 18, 0);
+	ie_put_le32(idx + 20, 7);
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
+					    BLK, 0, idx, 0, sizeof(idx), err,
+					    sizeof(err)), 0);
+	assert_int_equal(ie_zmap_map(&zi, 10, &m, err, sizeof(err)), 0);
+	assert_true(m.plain && m.interlaced && !m.inline_tail);
+	assert_int_equal(m.pa, 7 * BLK);
+	/* A record past the buffer: refused, not read. */
+	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
+					    BLK + 1, 0, idx, 0, 24, err,
+					    sizeof(err)), 0);
+	assert_int_equal(ie_zmap_map(&zi, BLK, &m, err, sizeof(err)), -EUCLEAN);
+	assert_string_equal(err, "lcluster 1: index record outside the image");
 }
 
 /* Flipped bits: a result or an error, never a crash (ASan watches). */
@@ -281,6 +381,8 @@ int main(void)
 		cmocka_unit_test(test_rejects_bad_extents),
 		cmocka_unit_test(test_raw_tail_refused),
 		cmocka_unit_test(test_header_checks),
+		cmocka_unit_test(test_inline_tail),
+		cmocka_unit_test(test_interlaced),
 		cmocka_unit_test(test_damaged_indexes),
 	};
 
