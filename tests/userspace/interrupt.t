@@ -9,7 +9,8 @@
 #  - the previous OUT is untouched, byte for byte;
 #  - the inputs are unmodified.
 # A signal the command inherited as ignored (nohup) stays ignored: the run
-# completes and replaces OUT.
+# completes and replaces OUT. An interrupted extract leaves its partial tree
+# aside, never under the destination's name, as its man page says.
 . "$(dirname "$0")/build-lib.sh"
 build_setup
 command -v cpio >/dev/null || bail_out "cpio missing: run scripts/install-deps"
@@ -55,8 +56,14 @@ wait_for_tmp() {
 	return 1
 }
 
+# leftovers: every file in OUT and TMPDIR but OUT/img, one a line.
 leftovers() {
-	ls -A "$OUT" "$SPOOL" | grep -v '^img$\|^$\|:$'
+	local f
+	for f in "$OUT"/* "$OUT"/.[!.]* "$SPOOL"/* "$SPOOL"/.[!.]*; do
+		if [ -e "$f" ] || [ -L "$f" ]; then
+			[ "$f" = "$OUT/img" ] || echo "${f#"$WORK"/}"
+		fi
+	done
 }
 
 # interrupt DESCRIPTION SIGNAL WHEN COMMAND...: run COMMAND in the
@@ -86,8 +93,8 @@ interrupt() {
 	is "$(inputs_state)" "$INPUTS" "$desc: the inputs are unmodified"
 }
 
-BUILD=("$INITEROFS" build -z lz4hc,12 -o "$OUT/img" "$WORK/src")
-CONVERT=("$INITEROFS" convert -z lz4hc,12 -o "$OUT/img" "$WORK/initrd.cpio")
+BUILD=("$INITEROFS" build -z "lz4hc,12" -o "$OUT/img" "$WORK/src")
+CONVERT=("$INITEROFS" convert -z "lz4hc,12" -o "$OUT/img" "$WORK/initrd.cpio")
 
 interrupt "build, SIGINT once created" INT created "${BUILD[@]}"
 interrupt "build, SIGTERM while writing" TERM writing "${BUILD[@]}"
@@ -111,5 +118,28 @@ else
 	wait "$pid" 2>/dev/null
 	ok 1 "ignored SIGHUP: the temporary output appeared while it ran" ||
 		diag "$(cat "$WORK/stderr")"
+fi
+
+# extract, by design (initerofs(1)): DIR never appears incomplete; what was
+# extracted so far stays in DIR.initerofs-XXXXXX, which a signal handler
+# cannot safely remove.
+env --default-signal=TERM "$INITEROFS" extract "$OUT/img" "$WORK/x" 2>"$WORK/stderr" &
+pid=$!
+while kill -0 "$pid" 2>/dev/null && ! compgen -G "$WORK/x.initerofs-*" >/dev/null; do
+	sleep 0.01
+done
+if kill -s TERM "$pid" 2>/dev/null; then
+	wait "$pid" 2>/dev/null
+	status=$?
+	if [ $status -eq 0 ]; then
+		skip "extract finished before SIGTERM reached it"
+	else
+		is "$status" 143 "extract, SIGTERM: killed by SIGTERM"
+		[ ! -e "$WORK/x" ] && compgen -G "$WORK/x.initerofs-*" >/dev/null
+		ok $? "extract, SIGTERM: DIR absent, the partial tree kept aside as documented"
+	fi
+else
+	wait "$pid"
+	skip "extract finished before SIGTERM reached it (status $?)"
 fi
 done_testing
