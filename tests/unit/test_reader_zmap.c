@@ -6,9 +6,10 @@
  * the walk finds heads by going forward record by record, the lookup by
  * following delta[0] back and delta[1] on. On images the writer made
  * (small and big pclusters, LZ4 and LZMA, files mixing raw and compressed
- * pclusters), the extent the kernel's lookup finds for the start of every
- * lcluster must be the one the reader's walk put there: that is what lets
- * `check` vouch for what the kernel will read.
+ * pclusters) and on one from mkfs.erofs with tail packing, the extent the
+ * kernel's lookup finds for the start of every lcluster must be the one
+ * the reader's walk put there: that is what lets `check` vouch for what
+ * the kernel will read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,19 +33,14 @@ static char tmpdir[] = "/tmp/initerofs-zmap-XXXXXX";
 static char path[256];
 static char err[512];
 
-static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
+/* Runs of text and of noise: compressed and raw pclusters. */
+static uint8_t *make_data(void)
 {
-	struct ie_tree *tree = ie_tree_new();
-	struct ie_write_options opts;
-	struct ie_inode *f;
 	uint64_t x = 88172645463325252ull;
-	uint8_t *data;
+	uint8_t *data = malloc(FILE_SIZE);
 	size_t i;
 
-	assert_non_null(tree);
-	data = malloc(FILE_SIZE);
 	assert_non_null(data);
-	/* Runs of text and of noise: compressed and raw pclusters. */
 	for (i = 0; i < FILE_SIZE; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
@@ -52,11 +48,21 @@ static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
 		data[i] = (i / 100000) % 3 == 2 ? (uint8_t)(x >> 32) :
 						(uint8_t)("erofs "[i % 6]);
 	}
+	return data;
+}
+
+static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
+{
+	struct ie_tree *tree = ie_tree_new();
+	struct ie_write_options opts;
+	struct ie_inode *f;
+
+	assert_non_null(tree);
 	f = ie_inode_new(S_IFREG | 0644);
 	assert_non_null(f);
 	f->size = FILE_SIZE;
 	f->data.kind = IE_DATA_MEMORY;
-	f->data.buf = data;
+	f->data.buf = make_data();
 	assert_int_equal(ie_dir_link(tree->root, "file", f), 0);
 	ie_write_options_init(&opts);
 	opts.compr.kind = kind;
@@ -65,6 +71,30 @@ static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
 	assert_int_equal(ie_write_image(tree, &opts, path, NULL, err,
 					sizeof(err)), 0);
 	ie_tree_free(tree);
+}
+
+/* The same file through Debian's mkfs.erofs with @options; false if absent. */
+static bool make_mkfs_image(const char *options)
+{
+	char src[300], cmd[1024];
+	uint8_t *data = make_data();
+	FILE *fp;
+
+	snprintf(src, sizeof(src), "%s/src", tmpdir);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", src);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/file", src);
+	fp = fopen(cmd, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, FILE_SIZE, fp), FILE_SIZE);
+	assert_int_equal(fclose(fp), 0);
+	free(data);
+	if (system("command -v mkfs.erofs >/dev/null 2>&1"))
+		return false;
+	snprintf(cmd, sizeof(cmd), "mkfs.erofs --quiet %s '%s' '%s' >/dev/null",
+		 options, path, src);
+	assert_int_equal(system(cmd), 0);
+	return true;
 }
 
 static size_t read_extents(struct ie_image *img, const struct ie_rinode *ino,
@@ -88,7 +118,13 @@ static size_t read_extents(struct ie_image *img, const struct ie_rinode *ino,
 	return n;
 }
 
-static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
+static bool is_plain(enum ie_extent_kind kind)
+{
+	return kind == IE_EXTENT_SHIFTED || kind == IE_EXTENT_INTERLACED;
+}
+
+/* Compare the two walks on /file of the image at @path. */
+static void compare_decoders(bool want_inline_tail)
 {
 	struct ie_extent *ext = calloc(MAX_EXTENTS, sizeof(*ext));
 	const struct ie_image_info *si;
@@ -100,7 +136,6 @@ static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
 	size_t n, i = 0, plain = 0;
 
 	assert_non_null(ext);
-	make_image(kind, pclustersize);
 	assert_int_equal(ie_image_open(path, 0, &img, err, sizeof(err)), 0);
 	si = ie_image_super(img);
 	assert_int_equal(ie_path_resolve(img, "/file", true, &ino), 0);
@@ -120,10 +155,12 @@ static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
 		assert_int_equal(z.llen, ext[i].llen);
 		assert_int_equal(z.pa, ext[i].pa);
 		assert_int_equal(z.plen, ext[i].plen);
-		assert_int_equal(z.plain, ext[i].kind == IE_EXTENT_SHIFTED);
+		assert_int_equal(z.plain, is_plain(ext[i].kind));
+		assert_int_equal(z.inline_tail, ext[i].inline_tail);
 	}
+	assert_int_equal(ext[n - 1].inline_tail, want_inline_tail);
 	for (i = 0; i < n; i++)
-		plain += ext[i].kind == IE_EXTENT_SHIFTED;
+		plain += is_plain(ext[i].kind);
 	/* The content was chosen to need both kinds of pcluster. */
 	assert_true(plain > 0 && plain < n);
 	ie_image_close(img);
@@ -133,19 +170,31 @@ static void compare_decoders(enum ie_compr_kind kind, uint32_t pclustersize)
 static void test_lz4(void **state)
 {
 	(void)state;
-	compare_decoders(IE_COMPR_LZ4, 0);
+	make_image(IE_COMPR_LZ4, 0);
+	compare_decoders(false);
 }
 
 static void test_lz4hc_big_pclusters(void **state)
 {
 	(void)state;
-	compare_decoders(IE_COMPR_LZ4HC, 16384);
+	make_image(IE_COMPR_LZ4HC, 16384);
+	compare_decoders(false);
 }
 
 static void test_lzma(void **state)
 {
 	(void)state;
-	compare_decoders(IE_COMPR_LZMA, 65536);
+	make_image(IE_COMPR_LZMA, 65536);
+	compare_decoders(false);
+}
+
+/* mkfs.erofs packs the tail pcluster inline after the index. */
+static void test_mkfs_ztailpacking(void **state)
+{
+	(void)state;
+	if (!make_mkfs_image("-zlz4hc -Eztailpacking"))
+		skip();
+	compare_decoders(true);
 }
 
 static int setup(void **state)
@@ -172,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_lz4),
 		cmocka_unit_test(test_lz4hc_big_pclusters),
 		cmocka_unit_test(test_lzma),
+		cmocka_unit_test(test_mkfs_ztailpacking),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
