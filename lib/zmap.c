@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Cluster indexes of compressed files: compact encode, compact and full
- * decode. The decoder follows the kernel's reading rules exactly, because
- * an index is only right if the kernel reads it the way we meant it.
+ * Cluster indexes of compressed files: the writer's compact encoder and
+ * initerofs's only decoder (full and compact records, the map header, tail
+ * packing, interlaced and big pclusters), which the reader walks files with.
+ * The decoder follows the kernel's reading rules exactly, because an index
+ * is only right if the kernel reads it the way we meant it.
  */
 #include <errno.h>
 #include <stdio.h>
