@@ -149,8 +149,8 @@ int ie_output_open(struct ie_output *out, const char *path,
 		out->slot = publish(out->tmp_path);
 	release_fatal_signals(&old);
 	if (ret) {
-		ie_fail(err, errlen, ret, "cannot create %s: %s", out->tmp_path,
-			strerror(-ret));
+		ie_fail(err, errlen, ret, "cannot create a temporary file for %s: %s",
+			path, strerror(-ret));
 		free(out->tmp_path);
 		out->tmp_path = NULL;
 	}
