@@ -51,7 +51,8 @@ void ie_write_options_init(struct ie_write_options *opts);
 /*
  * ie_write_image() - write @tree as an EROFS image to @path, through a
  * temporary file in the same folder that is renamed over @path at the end
- * and removed on any failure.
+ * and removed on any failure, or on a signal once the program called
+ * ie_tempfile_catch_signals() (tempfile.h).
  * Return: 0, or a negative errno with a message in @err.
  */
 int ie_write_image(struct ie_tree *tree, const struct ie_write_options *opts,
