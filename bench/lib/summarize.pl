@@ -248,10 +248,13 @@ sub cpio_cases {
 	return grep { my @f = split /\t/; $f[0] eq $p && $f[1] =~ /^cpio/ } @case_list;
 }
 
+# best_cpio(PAYLOAD, MODE, COLUMN, WANT_MAX, COMPRESSED_ONLY): the best
+# cpio figure of the payload and the case that has it.
 sub best_cpio {
-	my ($p, $mode, $col, $want_max) = @_;
+	my ($p, $mode, $col, $want_max, $compressed) = @_;
 	my ($best, $best_case);
 	for my $c (cpio_cases($p)) {
+		next if $compressed && (split /\t/, $c)[1] eq 'cpio';
 		my $v = get($c, $mode, $col);
 		next unless defined $v;
 		if (!defined $best || ($want_max ? $v > $best : $v < $best)) {
@@ -294,6 +297,18 @@ my @targets = (
 		return undef unless $p eq 'synth256';
 		my $t = get($c, $mode, 't_init');
 		my ($cp) = best_cpio($p, $mode, 't_init');
+		return undef unless $t && $cp;
+		my $x = $cp / $t;
+		return [-$x, $x >= 6, sprintf('%.1f×', $x)];
+	}] } qw(icount wall)),
+	# The brief's reference figures name lz4 the fastest cpio format: they
+	# leave the uncompressed archive out, which instruction counting makes
+	# the fastest by far (a copy costs little there).
+	map({ my $mode = $_; ["`/init` ≥ 6× sooner than fastest compressed cpio at 256 MB ($mode)", sub {
+		my ($p, $c) = @_;
+		return undef unless $p eq 'synth256';
+		my $t = get($c, $mode, 't_init');
+		my ($cp) = best_cpio($p, $mode, 't_init', 0, 1);
 		return undef unless $t && $cp;
 		my $x = $cp / $t;
 		return [-$x, $x >= 6, sprintf('%.1f×', $x)];
