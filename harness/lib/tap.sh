@@ -6,8 +6,10 @@
 TAP_COUNT=0
 TAP_FAILED=0
 
+# Diagnostics go to standard error, as Test::More's do: prove shows them
+# without -v, so a failure in CI says why.
 diag() {
-	printf '%s\n' "$@" | sed 's/^/# /'
+	printf '%s\n' "$@" | sed 's/^/# /' >&2
 }
 
 # ok STATUS DESCRIPTION: STATUS 0 passes.
