@@ -9,7 +9,11 @@
 . "$HARNESS_DIR/lib/tap.sh"
 
 TEST_NAME=$(basename "$0" .t)
-LOG_DIR=$HARNESS_OUT/logs/$TEST_NAME
+# One directory per run, so that two runs of the same test at once (two
+# checkouts' suites, or a test run by hand beside CI) never share a log;
+# "latest" points at the newest.
+LOG_ROOT=$HARNESS_OUT/logs/$TEST_NAME
+LOG_DIR=$LOG_ROOT/$(date -u +%Y%m%dT%H%M%S)-$$
 KERNEL=
 ROOTFS=
 LOG=
@@ -20,6 +24,8 @@ INITRD=
 # scripts/build-kernel builds. Without one the script fails at once.
 scenario_setup() {
 	mkdir -p "$LOG_DIR"
+	ln -sfn "$(basename "$LOG_DIR")" "$LOG_ROOT/latest"
+	prune_old_logs
 	if [ -n "${INITEROFS_BZIMAGE:-}" ]; then
 		KERNEL=$INITEROFS_BZIMAGE
 	elif [ -x "$PROJECT_ROOT/scripts/build-kernel" ]; then
@@ -35,6 +41,14 @@ scenario_setup() {
 		done_testing
 	fi
 	diag "kernel: $KERNEL" "rootfs: $ROOTFS"
+}
+
+# Keep the logs (and initrds) of the last few runs of this test only.
+prune_old_logs() {
+	local keep=5 old
+	while IFS= read -r old; do
+		rm -rf "$LOG_ROOT/$old"
+	done < <(cd "$LOG_ROOT" && ls -1d -- [0-9]*T[0-9]*-[0-9]* 2>/dev/null | sort -r | tail -n +$((keep + 1)))
 }
 
 # boot_case NAME LAYOUT [APPEND [harness/boot options...]]
