@@ -208,7 +208,8 @@ print $tf "### Memory\n\n";
 print $tf "MiB in the 1536 MB guest, medians of the instruction-counted boots. *Available*: `MemAvailable` plus `PcpFree`, ",
 	"the free pages parked on the per-CPU lists, which `MemAvailable` leaves out (up to tens of MB after a burst of frees). ",
 	"*switched*: on the real root, after the early root was left and unmounted (busybox `switch_root` for cpio, ",
-	"`pivot_root` + `umount -l` for EROFS; *method* says which worked). MemTotal is shown where it differs from the tiny boot.\n\n";
+	"`pivot_root` + `umount -l` for EROFS; *method* says which worked). MemTotal is shown where it differs from the tiny boot. ",
+	"`MemFree`, `Cached`, `Shmem` and the rest at every point: [memory-detail.md](benchmarks/memory-detail.md).\n\n";
 my $tiny_case = (grep { /^tiny\tcpio\t/ } @case_list)[0];
 my $tiny_total = $tiny_case ? get($tiny_case, 'icount', 'mem_init_MemTotal') : undef;
 for my $p (@payloads) {
@@ -232,6 +233,30 @@ for my $p (@payloads) {
 	}
 	print $tf "\n";
 }
+# Every /proc/meminfo field the benchmark records, at every point: too
+# wide for the document, a page of its own (memory-detail.md).
+open(my $df, '>', "$out/memory-detail.md") or die "summarize: $out/memory-detail.md: $!\n";
+print $df "# Memory in detail\n\n",
+	"MiB in the 1536 MB guest, medians of the instruction-counted boots, from `/proc/meminfo` ",
+	"(and `PcpFree`, free pages on the per-CPU lists, from `/proc/zoneinfo`) at each point of the workload: ",
+	"at `/init`, after reading 10 % of the files, after reading all of them, and on the new root after switching.\n\n";
+my @points = (['init', '`/init`'], ['read10', '10 % read'], ['read100', 'all read'], ['switched', 'switched']);
+my @fields = qw(MemAvailable MemFree Cached Shmem PcpFree MemTotal);
+for my $p (@payloads) {
+	print $df "## ", payload_title($p), "\n\n";
+	print $df "| format @ design | point | ", join(' | ', @fields), " |\n";
+	print $df "|---|---|", join('|', map { '--:' } @fields), "|\n";
+	for my $case (grep { (split /\t/)[0] eq $p } @case_list) {
+		my $mode = get($case, 'icount', 'mem_init_Free') ? 'icount' : 'wall';
+		for my $pt (@points) {
+			print $df '| ', join(' | ', label($case), $pt->[1],
+				map { fmt(get($case, $mode, "mem_$pt->[0]_$_"), '%.1f', 1 / 1024) } @fields), " |\n";
+		}
+	}
+	print $df "\n";
+}
+close($df);
+
 my @failed = grep { failed_note($_) } @case_list;
 if (@failed) {
 	print $tf "### Boots that did not give a result\n\n";
@@ -452,4 +477,4 @@ for my $fig (@figures) {
 	print $pf "unset multiplot\n";
 }
 close($pf);
-print STDERR "summarize: $out/{medians.tsv,tables.md,targets.md,plots.gp}\n";
+print STDERR "summarize: $out/{medians.tsv,tables.md,targets.md,memory-detail.md,plots.gp}\n";
