@@ -13,6 +13,9 @@
 #          recomputed
 #   huge   declared block count 0xffffffff (overflows a 32-bit byte count);
 #          checksum recomputed
+#   incompat  an incompatible feature bit no kernel knows (bit 31) set;
+#          checksum recomputed, so the superblock checks pass and EROFS
+#          itself refuses to mount it
 #
 # Offsets follow struct erofs_super_block in the kernel's fs/erofs/erofs_fs.h.
 use strict;
@@ -25,12 +28,13 @@ use constant {
 	OFF_COMPAT => 8,
 	OFF_BLKSZBITS => 12,
 	OFF_BLOCKS => 36,
+	OFF_INCOMPAT => 80,
 	MAGIC => 0xE0F5E1E2,
 	COMPAT_SB_CHKSUM => 0x1,
 };
 
 my ($image, $mode) = @ARGV;
-die "usage: erofs-corrupt.pl IMAGE magic|csum|trunc|blksz|size|huge\n"
+die "usage: erofs-corrupt.pl IMAGE magic|csum|trunc|blksz|size|huge|incompat\n"
 	unless defined $mode;
 
 open(my $fh, '+<:raw', $image) or die "erofs-corrupt: $image: $!\n";
@@ -80,6 +84,7 @@ my %damage = (
 	blksz => sub { set_u8(OFF_BLKSZBITS, 30); reseal() },
 	size => sub { set_u32(OFF_BLOCKS, u32(OFF_BLOCKS) + 1024); reseal() },
 	huge => sub { set_u32(OFF_BLOCKS, 0xFFFFFFFF); reseal() },
+	incompat => sub { set_u32(OFF_INCOMPAT, u32(OFF_INCOMPAT) | 0x80000000); reseal() },
 );
 my $fn = $damage{$mode} or die "erofs-corrupt: unknown mode '$mode'\n";
 $fn->();

@@ -185,3 +185,39 @@ erofs_offset() {
 		print "-1\n";
 	' "$1"
 }
+
+# Kilobytes the kernel logged as "Freeing initrd memory: NK", each line
+# once (the console and the kmsg report can both carry it).
+initrd_freed_kb() {
+	kernel_log | grep -o '^\[ *[0-9.]*\] Freeing initrd memory: [0-9]*K' | awk '!seen[$0]++' |
+		sed 's/.*: \([0-9]*\)K$/\1/' | awk '{ n += $1 } END { print n + 0 }'
+}
+
+# The initrd's size in whole pages, in kB: what freeing all of it gives
+# back (QEMU loads it on a page boundary).
+initrd_pages_kb() {
+	echo $((($(stat -c %s "$1") + 4095) / 4096 * 4))
+}
+
+# Memory-debugging reports that must never appear.
+expect_no_bad_page() {
+	unlike "$(kernel_log)" 'Bad page state|BUG: KASAN|KASAN:|page dumped because|list_(add|del) corruption' \
+		"$CASE: no bad page state, KASAN or list corruption report"
+}
+
+# expect_initrd_freed EXACT|AT_MOST: the "Freeing initrd memory" lines add up
+# to the initrd's pages (or to no more than them). A debug_pagealloc kernel
+# unmaps instead of freeing: then there is nothing to add up.
+expect_initrd_freed() {
+	local pages freed
+	pages=$(initrd_pages_kb "$INITRD")
+	freed=$(initrd_freed_kb)
+	if grep -q 'debug: unmapping init' "$LOG"; then
+		skip "$CASE: freed initrd memory adds up: debug_pagealloc unmaps it instead"
+		return
+	fi
+	case $1 in
+	EXACT) is "$freed" "$pages" "$CASE: 'Freeing initrd memory' adds up to the initrd's $pages kB" ;;
+	AT_MOST) cmp_num "$freed" -le "$pages" "$CASE: 'Freeing initrd memory' adds up to no more than the initrd's $pages kB ($freed kB)" ;;
+	esac
+}
