@@ -14,6 +14,7 @@ for layout in cpio.gz cpio; do
 	expect_hashes
 	expect_writes
 	expect_no_initerofs 'mount(ed|ing)' "claiming an EROFS mount"
+	expect_no_initerofs '.' "at all: a plain cpio initrd is not worth one"
 	# The unpacked files are a copy in the tmpfs-backed rootfs.
 	expect_shmem_at_init -ge $(($(rootfs_kb) * 9 / 10))
 done

@@ -4,7 +4,8 @@
 # image, as distribution initrds do, so what a normal boot gives back (the
 # pages around the image) is big enough to see in MemTotal. With the parameter the kernel consumes it (it is
 # not handed to /init), says so, keeps the initrd byte for byte (readable in
-# /sys/firmware/initrd) and MemTotal is lower by what is not freed.
+# /sys/firmware/initrd) and MemTotal is lower by what is not freed; an
+# unaligned image is then read in place whole, with no copy of its edges.
 cd "$(dirname "$0")/../.." || exit 1
 . harness/lib/scenario.sh
 scenario_setup
@@ -46,4 +47,14 @@ else
 	cmp_num "$kept_kb" -ge $((prefix_kb - 8)) "$CASE: MemTotal lower by at least the ${prefix_kb} kB before the image"
 	cmp_num "$kept_kb" -le $((prefix_kb + 1024)) "$CASE: ... and not by much more (kept ${kept_kb} kB)"
 fi
+
+# An image off the page grid shares its edge pages with the rest of the
+# initrd; they are copied only so that those pages can be freed. A retained
+# initrd is never freed: no copy (which the first version made, and leaked).
+boot_case retain-unaligned ucode+erofs.lz4@4 "retain_initerofs $steps"
+expect_clean_kernel
+expect_root_erofs_overlay
+expect_hashes
+expect_no_initerofs 'page boundaries|not page-aligned' "about copying the image's edges (nothing to copy when retained)"
+is "$(report initrd.size)" "$(stat -c %s "$INITRD")" "$CASE: /sys/firmware/initrd holds the whole initrd"
 done_testing
