@@ -39,6 +39,12 @@ struct install {
 	size_t errlen;
 };
 
+/* Paths in byte order: the report does not depend on readdir's order. */
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
+}
+
 static int fail(struct install *in, const char *fmt, const char *arg)
 {
 	snprintf(in->err, in->errlen, fmt, arg);
@@ -368,6 +374,7 @@ int ie_switch_root_install(struct ie_tree *tree, const void *prog,
 	in->err = err;
 	in->errlen = errlen;
 	ret = walk(in, tree->root, "");
+	qsort(in->found, in->nr_found, sizeof(in->found[0]), by_path);
 	for (i = 0; !ret && i < in->nr_found; i++)
 		ret = handle(in, &in->found[i]);
 	for (i = 0; i < rep->nr_replaced; i++)

@@ -34,6 +34,7 @@
 #include "initerofs/import_cpio.h"
 #include "initerofs/initrd.h"
 #include "initerofs/switch_root.h"
+#include "switch_root_step.h"
 #include "initerofs/tempfile.h"
 #include "initerofs/writer.h"
 
@@ -337,41 +338,12 @@ static int import_all(struct convert *c)
 	return 0;
 }
 
-/* The one line that says what the switch-root step did to the image. */
-static void print_switch_root(const struct ie_sr_report *rep)
-{
-	size_t i;
-
-	fputs(CMD ": switch root: ", stderr);
-	if (!rep->nr_replaced)
-		fputs("no run-init or switch_root of busybox, klibc or util-linux found; image unchanged", stderr);
-	for (i = 0; i < rep->nr_replaced; i++)
-		fprintf(stderr, "%s%s (%s)", i ? ", " : "replaced ",
-			rep->replaced[i].path, ie_sr_impl_name(rep->replaced[i].impl));
-	if (rep->nr_replaced)
-		fputs(" by " IE_SR_PROGRAM_PATH "; originals in " IE_SR_STOCK_DIR, stderr);
-	if (rep->itools_conf)
-		fputs("; run-init alias in " IE_SR_ITOOLS_CONF, stderr);
-	for (i = 0; i < rep->nr_left; i++)
-		fprintf(stderr, "%s%s", i ? ", " : "; left as they are: ", rep->left[i]);
-	fputc('\n', stderr);
-}
-
 /* Replace the initrd's root-switching tools (docs/switch-root.md). */
 static int install_switch_root(struct convert *c)
 {
-	struct ie_sr_report rep;
-
 	if (c->keep_switch_root)
 		return 0;
-	if (ie_switch_root_install(c->tree, ie_switch_root_prog,
-				   (size_t)(ie_switch_root_prog_end - ie_switch_root_prog),
-				   default_mtime(c), &rep, c->err, sizeof(c->err))) {
-		fprintf(stderr, CMD ": %s: switch root: %s\n", c->input, c->err);
-		return 1;
-	}
-	print_switch_root(&rep);
-	return 0;
+	return switch_root_step(CMD, c->tree, default_mtime(c), c->input);
 }
 
 static int write_image(struct convert *c)

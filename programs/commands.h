@@ -14,8 +14,4 @@ int cmd_extract(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 
-/* The static switch-root program's bytes (programs/switch-root/blob.S). */
-extern const unsigned char ie_switch_root_prog[];
-extern const unsigned char ie_switch_root_prog_end[];
-
 #endif /* INITEROFS_COMMANDS_H */
