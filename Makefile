@@ -31,6 +31,11 @@ TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
 LIB       := lib/libiniterofs.a
 LIB_ASAN  := $(OUT)/asan/libiniterofs.a
 PROG      := programs/initerofs
+# The switch-root program convert puts into images (docs/switch-root.md):
+# static, its bytes linked into $(PROG) through an .incbin.
+SR_PROG   := $(OUT)/switch-root/initerofs-switch-root
+SR_SRCS   := programs/switch-root/switch-root.c lib/switch_root_cmdline.c
+SR_BLOB   := $(OUT)/switch-root/blob.o
 
 LIB_OBJS      := $(LIB_SRCS:%.c=$(OUT)/%.o)
 LIB_ASAN_OBJS := $(LIB_SRCS:%.c=$(OUT)/asan/%.o)
@@ -41,7 +46,7 @@ TESTS_ASAN    := $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/%_test)
 .PHONY: all check install clean
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
-all: $(LIB) $(PROG)
+all: $(LIB) $(PROG) $(SR_PROG)
 
 $(OUT)/%.o: %.c
 	@mkdir -p $(@D)
@@ -59,8 +64,17 @@ $(LIB_ASAN): $(LIB_ASAN_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(PROG): $(PROG_OBJS) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PROG_OBJS) $(LIB) $(LDLIBS)
+$(PROG): $(PROG_OBJS) $(SR_BLOB) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PROG_OBJS) $(SR_BLOB) $(LIB) $(LDLIBS)
+
+# -Os and stripped: it is copied into every converted image.
+$(SR_PROG): $(SR_SRCS) include/initerofs/switch_root.h
+	@mkdir -p $(@D)
+	$(CC) -Iinclude -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Os -static -s \
+		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(SR_SRCS)
+
+$(SR_BLOB): programs/switch-root/blob.S $(SR_PROG)
+	$(CC) -c -Wa,-I$(OUT)/switch-root -o $@ $<
 
 $(OUT)/tests/%_test: $(OUT)/tests/unit/%.o $(LIB)
 	@mkdir -p $(@D)

@@ -13,6 +13,7 @@
 #include "image_options.h"
 #include "initerofs/importer.h"
 #include "initerofs/writer.h"
+#include "switch_root_step.h"
 
 #define ERR_MAX		1024
 
@@ -25,7 +26,10 @@ static const char usage_head[] =
 "gen_init_cpio format (file, dir, nod, slink, pipe, sock lines).\n"
 "\n"
 "Options:\n"
-"  -o, --output IMAGE        image to write (through a temporary file)\n";
+"  -o, --output IMAGE        image to write (through a temporary file)\n"
+"      --switch-root         put the initerofs switch-root program in place of\n"
+"                            SOURCE's run-init and switch_root, as convert does\n"
+"                            (stock ones kept in /usr/lib/initerofs/stock)\n";
 
 static const char usage_tail[] =
 "  -v, --verbose             print what was written\n"
@@ -34,8 +38,11 @@ static const char usage_tail[] =
 "Without -T, SOURCE_DATE_EPOCH (if set) caps every mtime at its value.\n"
 "The same SOURCE and options always give a byte-identical image.\n";
 
+enum { OPT_SWITCH_ROOT = IMAGE_OPT_END };
+
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
+	{ "switch-root", no_argument, NULL, OPT_SWITCH_ROOT },
 	IMAGE_LONG_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -47,6 +54,7 @@ struct build_args {
 	const char *output;
 	const char *source;
 	bool verbose;
+	bool switch_root;
 };
 
 static int bad(const char *fmt, const char *arg)
@@ -70,6 +78,9 @@ static int parse_option(struct build_args *a, int c, const char *arg)
 		return 0;
 	case 'v':
 		a->verbose = true;
+		return 0;
+	case OPT_SWITCH_ROOT:
+		a->switch_root = true;
 		return 0;
 	case 'h':
 		fputs(usage_head, stdout);
@@ -150,6 +161,12 @@ int cmd_build(int argc, char **argv)
 		return 1;
 	}
 	ret = import_source(tree, a.source, err, sizeof(err));
+	if (!ret && a.switch_root &&
+	    switch_root_step(CMD, tree, a.opts.force_mtime || a.opts.clamp_mtime ?
+			     a.opts.mtime : 0, a.source)) {
+		ie_tree_free(tree);
+		return 1;
+	}
 	if (!ret)
 		ret = ie_write_image(tree, &a.opts, a.output, &stats, err,
 				     sizeof(err));

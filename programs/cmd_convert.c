@@ -10,6 +10,11 @@
  * merged with the kernel's own unpacking rules and written as one image,
  * page-aligned so the kernel can use it in place.
  *
+ * The root-switching tools of the initrd (klibc's and busybox's run-init,
+ * busybox's and util-linux's switch_root) are replaced by the initerofs
+ * switch-root program, which can leave an EROFS root behind
+ * (docs/switch-root.md); --keep-switch-root keeps them as they are.
+ *
  * Nothing is extracted and no root is needed: entries stream from the
  * decompressors into the tree, file bodies into an unlinked spool file
  * next to the output; memory holds metadata only. The output appears under
@@ -28,6 +33,8 @@
 #include "image_options.h"
 #include "initerofs/import_cpio.h"
 #include "initerofs/initrd.h"
+#include "initerofs/switch_root.h"
+#include "switch_root_step.h"
 #include "initerofs/tempfile.h"
 #include "initerofs/writer.h"
 
@@ -36,12 +43,13 @@
 #define IMAGE_ALIGN	4096
 #define MAX_WARNINGS	20	/* printed; the rest are only counted */
 
-enum { OPT_NO_EARLY = IMAGE_OPT_END };
+enum { OPT_NO_EARLY = IMAGE_OPT_END, OPT_KEEP_SWITCH_ROOT };
 
 struct convert {
 	const char *input;		/* path, or "-" */
 	const char *output;
 	bool no_early;
+	bool keep_switch_root;
 	bool quiet, verbose;
 	struct ie_write_options image;
 
@@ -70,7 +78,11 @@ static void usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output OUT          the file to write (replaced only when complete)\n"
-	      "      --no-early            put the early archives' files into the image too\n",
+	      "      --no-early            put the early archives' files into the image too\n"
+	      "      --keep-switch-root    keep the initrd's run-init and switch_root as they\n"
+	      "                            are (default: replace them by a program that can\n"
+	      "                            leave an EROFS root; stock ones kept in\n"
+	      "                            " IE_SR_STOCK_DIR ")\n",
 	      out);
 	fputs(image_options_help, out);
 	fputs("  -q, --quiet               do not list entries the kernel would not create\n"
@@ -87,6 +99,7 @@ static int parse_args(struct convert *c, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-early", no_argument, NULL, OPT_NO_EARLY },
+		{ "keep-switch-root", no_argument, NULL, OPT_KEEP_SWITCH_ROOT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,6 +126,9 @@ static int parse_args(struct convert *c, int argc, char **argv)
 			break;
 		case OPT_NO_EARLY:
 			c->no_early = true;
+			break;
+		case OPT_KEEP_SWITCH_ROOT:
+			c->keep_switch_root = true;
 			break;
 		case 'q':
 			c->quiet = true;
@@ -322,6 +338,14 @@ static int import_all(struct convert *c)
 	return 0;
 }
 
+/* Replace the initrd's root-switching tools (docs/switch-root.md). */
+static int install_switch_root(struct convert *c)
+{
+	if (c->keep_switch_root)
+		return 0;
+	return switch_root_step(CMD, c->tree, default_mtime(c), c->input);
+}
+
 static int write_image(struct convert *c)
 {
 	struct ie_write_stats stats;
@@ -378,7 +402,7 @@ static int convert(struct convert *c)
 		return 1;
 	}
 	if (open_output(c) || open_spool(c) || copy_prefix(c) ||
-	    import_all(c) || write_image(c))
+	    import_all(c) || install_switch_root(c) || write_image(c))
 		return 1;
 	return finish_output(c);
 }

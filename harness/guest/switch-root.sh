@@ -7,6 +7,9 @@
 # /sbin/init (guest/switch-newroot-init) then reports. Without the
 # parameter it does nothing.
 #
+# `harness.switch_init=PATH` names the new root's init (default /sbin/init),
+# for the bad-input cases.
+#
 # Right before switching it reports the memory as mem.before.* (with /init's
 # report_meminfo, PcpFree included).
 #
@@ -26,6 +29,8 @@
 # fails kills PID 1, which the kernel log shows.
 
 SWITCH_NEWROOT=/newroot
+SWITCH_INIT=$(cmdline_value harness.switch_init)
+SWITCH_INIT=${SWITCH_INIT:-/sbin/init}
 SWITCH_DISK=/dev/vda
 SWITCH_KLIBC=/usr/lib/klibc/bin
 SWITCH_UTIL_LINUX=/usr/lib/util-linux/switch_root
@@ -84,11 +89,11 @@ switch_pivot() {
 switch_klibc() {
 	local mount=$SWITCH_KLIBC/mount msg
 	"$mount" -o move /dev "$SWITCH_NEWROOT/dev" || switch_fail "cannot move /dev" || return
-	if msg=$("$SWITCH_KLIBC/run-init" -n "$SWITCH_NEWROOT" /sbin/init 2>&1); then
+	if msg=$("$SWITCH_KLIBC/run-init" -n "$SWITCH_NEWROOT" "$SWITCH_INIT" 2>&1); then
 		"$mount" -o move /sys "$SWITCH_NEWROOT/sys" && "$mount" -o move /proc "$SWITCH_NEWROOT/proc" ||
 			switch_fail "cannot move /sys, /proc" || return
 		# shellcheck disable=SC2094 # the console, both ways
-		exec "$SWITCH_KLIBC/run-init" "$SWITCH_NEWROOT" /sbin/init klibc \
+		exec "$SWITCH_KLIBC/run-init" "$SWITCH_NEWROOT" "$SWITCH_INIT" klibc \
 			<"$SWITCH_NEWROOT/dev/console" >"$SWITCH_NEWROOT/dev/console" 2>&1
 	fi
 	"$mount" -o move "$SWITCH_NEWROOT/dev" /dev
@@ -106,11 +111,11 @@ switch_root_to_disk() {
 	mark switch
 	case $method in
 	util-linux)
-		exec "$SWITCH_UTIL_LINUX" "$SWITCH_NEWROOT" /sbin/init util-linux
+		exec "$SWITCH_UTIL_LINUX" "$SWITCH_NEWROOT" "$SWITCH_INIT" util-linux
 		;;
 	busybox)
 		switch_move_api mount "" "$SWITCH_NEWROOT" || switch_fail "cannot move /dev, /proc, /sys" || return
-		exec switch_root "$SWITCH_NEWROOT" /sbin/init busybox
+		exec switch_root "$SWITCH_NEWROOT" "$SWITCH_INIT" busybox
 		;;
 	klibc) switch_klibc ;;
 	pivot_root) switch_pivot mount pivot_root pivot_root ;;

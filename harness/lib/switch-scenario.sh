@@ -41,19 +41,53 @@ switch_case() {
 	boot_case "$1" "$2" "$(switch_append "$3" "${4:-}" "${5:-}")" --disk "$REALROOT" -- -snapshot
 }
 
-# switch_case_dies NAME LAYOUT METHOD: the same for a method that is
+# converted_initrd LAYOUT [convert options...]: the cpio LAYOUT of $ROOTFS
+# (harness/mkinitrd) turned into an EROFS initrd by `initerofs convert`, as
+# a distribution's initrd would be, with the root-switching tools replaced
+# by the switch-root program; the path is printed, convert's messages are
+# next to it (.err). Made in $LOG_DIR, once per LAYOUT and options.
+converted_initrd() {
+	local layout=$1 src out
+	shift
+	out=$LOG_DIR/converted-$(echo "$layout $*" | tr -c 'A-Za-z0-9.\n' _).img
+	if [ ! -f "$out" ]; then
+		src=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) &&
+			"$PROJECT_ROOT/programs/initerofs" convert -q "$@" -o "$out" "$src" 2>"$out.err" ||
+			return 1
+	fi
+	echo "$out"
+}
+
+# extracted_rootfs IMAGE: IMAGE's tree extracted (initerofs extract) into
+# $LOG_DIR, for a cpio of a converted tree; the path is printed.
+extracted_rootfs() {
+	local dir=$LOG_DIR/tree-${1##*/}
+	[ -d "$dir" ] || "$PROJECT_ROOT/programs/initerofs" extract "$1" "$dir" >/dev/null || return 1
+	echo "$dir"
+}
+
+# switch_initrd NAME INITRD METHOD [STEPS [APPEND]]: switch_case for an
+# initrd made elsewhere (converted_initrd).
+switch_initrd() {
+	boot_initrd "$1" "$2" "$(switch_append "$3" "${4:-}" "${5:-}")" --disk "$REALROOT" -- -snapshot
+}
+
+# switch_case_dies NAME LAYOUT METHOD [APPEND]: the same for a method that is
 # expected to kill PID 1 (a tool exec'ed by /init that refuses the root):
 # the one TAP line says the guest ended before its timeout, by itself.
+# LAYOUT may also be the path of an initrd file (converted_initrd).
 switch_case_dies() {
-	local name=$1 layout=$2 method=$3 rc=0
+	local name=$1 layout=$2 method=$3 append=${4:-} rc=0
 	CASE=$name
 	LOG=$LOG_DIR/$name.log
 	rm -f "$LOG" "$LOG.meta" "$LOG.stderr"
-	if ! INITRD=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$INITRD" ]; then
+	if [ -f "$layout" ]; then
+		INITRD=$layout
+	elif ! INITRD=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) || [ ! -f "$INITRD" ]; then
 		ok 1 "$name: build initrd '$layout'"
 		done_testing
 	fi
-	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$INITRD" -a "$(switch_append "$method")" -l "$LOG" \
+	"$HARNESS_DIR/boot" -k "$KERNEL" -i "$INITRD" -a "$(switch_append "$method" "" "$append")" -l "$LOG" \
 		-t "${BOOT_TIMEOUT:-90}" --disk "$REALROOT" -- -snapshot >/dev/null || rc=$?
 	[ "$rc" -ne 124 ] && [ -s "$LOG" ]
 	ok $? "$name: the guest ended by itself (${INITRD##*/}, harness.switch=$method)" ||

@@ -12,6 +12,10 @@
 #   umount -l, the documented path): MemAvailable within 1 MB of the cpio
 #   boot's, unless retain_initerofs was given; an EROFS image that fell back
 #   to cpio leaks nothing either;
+# - the same cpio converted by `initerofs convert` (uncompressed), switched
+#   by util-linux switch_root, busybox switch_root and klibc run-init, which
+#   convert replaced by the switch-root program (issue 16): MemAvailable
+#   within 1 MB of the cpio boot's too;
 # - the first proposal's block device design, when scripts/build-kernel can
 #   build it (a kernel/config/design-*.config choosing CONFIG_INITEROFS_BDEV):
 #   lower by about the image size after the switch, shown side by side.
@@ -98,6 +102,24 @@ delta=$(diff_kb "$cpio_avail" "$erofs_avail")
 cmp_num "${delta#-}" -le 1024 \
 	"$CASE: after switching, MemAvailable within 1 MB of the cpio boot's (${erofs_avail:-?} kB against ${cpio_avail:-?} kB)"
 
+# Each tool distributions use, from the converted cpio.
+converted=$(converted_initrd cpio)
+[ -f "$converted" ]
+ok $? "the payload cpio converted to EROFS by initerofs convert ('$converted')"
+declare -A tool_avail
+for method in util-linux busybox klibc; do
+	switch_initrd "converted-$method" "$converted" "$method" "$read_all"
+	expect_clean_kernel
+	is "$(report switch.from)" overlay "$CASE: the early root was the initerofs overlay"
+	is "$(report read.100)" "$PAYLOAD_MB/$PAYLOAD_MB" "$CASE: every payload file read before switching"
+	expect_switched "$method"
+	expect_old_root_released
+	tool_avail[$method]=$(free_kb switched MemAvailable)
+	delta=$(diff_kb "$cpio_avail" "${tool_avail[$method]}")
+	cmp_num "${delta#-}" -le 1024 \
+		"$CASE: after switching, MemAvailable within 1 MB of the cpio boot's (${tool_avail[$method]:-?} kB against ${cpio_avail:-?} kB)"
+done
+
 switch_case erofs-retain erofs pivot_root "$read_all" retain_initerofs
 expect_clean_kernel
 expect_switched pivot_root
@@ -146,6 +168,9 @@ diag "Side by side, kB: $PAYLOAD_MB MiB payload, uncompressed ${image} kB image;
 	"  cpio initramfs, busybox switch_root                    -  ${cpio_avail:-?}" \
 	"  EROFS, default design ($default_backend), pivot_root   ${beyond:-?}  ${erofs_avail:-?}" \
 	"  EROFS, default design, retain_initerofs                -  ${retain_avail:-?}" \
+	"  converted EROFS, util-linux switch_root (program)       -  ${tool_avail[util-linux]:-?}" \
+	"  converted EROFS, busybox switch_root (program)          -  ${tool_avail[busybox]:-?}" \
+	"  converted EROFS, klibc run-init (program)               -  ${tool_avail[klibc]:-?}" \
 	"  EROFS fallen back to cpio, busybox switch_root         -  ${fallback_avail:-?}" \
 	"  EROFS, block device design, pivot_root         ${bdev_beyond:-?}  ${bdev_avail:-not built}"
 done_testing

@@ -32,6 +32,9 @@ for method in zstd xz; do
 		{ diag "$(tail -n 20 "$WORK/dracut.log")"; continue; }
 	is "$(head -c 6 "$initrd")" 070701 "$method: the initrd starts with dracut's early cpio"
 	convert_and_compare "$method" "$initrd"
+	[ "$method" != zstd ] ||
+		convert_switch_root "$method" "$initrd" \
+			'replaced /usr/sbin/switch_root \(util-linux\) by /usr/lib/initerofs/switch-root; originals in /usr/lib/initerofs/stock$'
 	cmp_num "$EARLY_OFFSET" -gt 0 "$method: the early ACPI archive stays in front of the image"
 	read_back "$WORK/$method/out.img" "$WORK/$method/back"
 	cmp -s "$WORK/acpi/ssdt1.aml" "$WORK/$method/back/prefix/kernel/firmware/acpi/ssdt1.aml"

@@ -14,13 +14,13 @@ seeds=${CONVERT_FUZZ_SEEDS:-40}
 
 # The sanitized command: the Makefile's sanitized library, linked with
 # exactly the Makefile's libraries.
-make -s -j2 build/user/asan/libiniterofs.a >/dev/null 2>&1
+make -s -j2 build/user/asan/libiniterofs.a build/user/switch-root/blob.o >/dev/null 2>&1
 ldlibs=$(printf 'print-ldlibs:\n\t@echo $(LDLIBS)\n' |
 	make -s --no-print-directory -f Makefile -f - print-ldlibs)
 # shellcheck disable=SC2086
 cc -O1 -g -std=c11 -D_GNU_SOURCE -pthread -Iinclude \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-	-o "$WORK/initerofs" programs/*.c build/user/asan/libiniterofs.a $ldlibs 2>"$WORK/cc.err"
+	-o "$WORK/initerofs" programs/*.c build/user/switch-root/blob.o build/user/asan/libiniterofs.a $ldlibs 2>"$WORK/cc.err"
 ok $? "initerofs built with ASan and UBSan" || { diag "$(head -n 20 "$WORK/cc.err")"; done_testing; }
 export ASAN_OPTIONS=exitcode=99:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:exitcode=98
 

@@ -52,6 +52,9 @@ for method in zstd lz4; do
 	cmp -s -n "$size" "$early_cpio" "$initrd"
 	ok $? "$method: the initrd starts with the hook's early microcode archive"
 	convert_and_compare "$method" "$initrd"
+	[ "$method" != zstd ] ||
+		convert_switch_root "$method" "$initrd" \
+			'replaced (/usr/sbin/switch_root \(busybox\), /usr/sbin/run-init|/usr/sbin/run-init \(busybox\), /usr/sbin/switch_root) \(busybox\) by /usr/lib/initerofs/switch-root; originals in /usr/lib/initerofs/stock; run-init alias in /conf/conf.d/zz-initerofs-switch-root$'
 	cmp_num "$EARLY_OFFSET" -ge "$size" "$method: the EROFS image follows the early archive"
 	cmp -s -n "$size" "$early_cpio" "$WORK/$method/out.img"
 	ok $? "$method: the early archive is kept byte for byte"

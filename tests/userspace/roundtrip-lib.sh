@@ -63,6 +63,9 @@ rt_setup() {
 rt_build_asan() {
 	local objs=() f
 	mkdir -p "$RT_TMP/asan"
+	# The switch-root program's bytes, which the command links in.
+	make -s -C "$RT_ROOT" build/user/switch-root/blob.o >/dev/null || return 1
+	objs+=("$RT_ROOT/build/user/switch-root/blob.o")
 	for f in "$RT_ROOT"/lib/*.c "$RT_ROOT"/programs/*.c; do
 		objs+=("$f")
 	done

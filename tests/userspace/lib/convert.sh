@@ -178,7 +178,7 @@ convert_and_compare() {
 	mkdir -p "$d"
 	extract_with_cpio "$initrd" "$d/cpio"
 	ok $? "$name: GNU cpio extracts the input"
-	"$INITEROFS" convert -q "$@" -o "$d/out.img" "$initrd"
+	"$INITEROFS" convert -q --keep-switch-root "$@" -o "$d/out.img" "$initrd"
 	ok $? "$name: initerofs convert succeeds" || return 1
 	read_back "$d/out.img" "$d/back"
 	ok $? "$name: fsck.erofs extracts the converted image" || return 1
@@ -190,7 +190,7 @@ convert_and_compare() {
 	ok $? "$name: initerofs check finds the converted initrd clean"
 	is "$("$INITEROFS" ls "$d/out.img" / | LC_ALL=C sort)" "$(ls -A "$d/back/erofs" | LC_ALL=C sort)" \
 		"$name: initerofs ls lists the image's root"
-	"$INITEROFS" convert -q --no-early "$@" -o "$d/all.img" "$initrd"
+	"$INITEROFS" convert -q --keep-switch-root --no-early "$@" -o "$d/all.img" "$initrd"
 	ok $? "$name: initerofs convert --no-early succeeds" || return 1
 	is "$(erofs_offset "$d/all.img")" 0 "$name: --no-early puts the image at offset 0"
 	read_back "$d/all.img" "$d/all"
@@ -199,4 +199,40 @@ convert_and_compare() {
 	prefix_len=$(erofs_offset "$d/out.img")
 	EARLY_OFFSET=$prefix_len
 	rm -rf "$d/cpio" "$d/back" "$d/all"
+}
+
+# convert_switch_root NAME INITRD PATTERN: without --keep-switch-root,
+# convert replaces the initrd's root-switching tools (docs/switch-root.md):
+# its one line about it matches PATTERN, every path it names as replaced
+# holds the switch-root program, the original stays byte for byte at the
+# same path under /usr/lib/initerofs/stock, and nothing else changes.
+convert_switch_root() {
+	local name=$1 initrd=$2 pattern=$3 d=$WORK/$1-sr line paths p prog
+	prog=$PROJECT_ROOT/build/user/switch-root/initerofs-switch-root
+	mkdir -p "$d"
+	"$INITEROFS" convert -q -o "$d/keep.img" --keep-switch-root "$initrd" 2>"$d/keep.err" &&
+		"$INITEROFS" convert -q -o "$d/out.img" "$initrd" 2>"$d/err"
+	ok $? "$name: initerofs convert succeeds with and without --keep-switch-root" || return 1
+	line=$(grep 'switch root:' "$d/err")
+	like "$line" "$pattern" "$name: convert says in one line what it replaced"
+	is "$(grep -c . "$d/err")" 1 "$name: ... and nothing else"
+	is "$(grep -c 'switch root' "$d/keep.err")" 0 "$name: --keep-switch-root leaves the tools alone, silently"
+	paths=$(sed -n 's/.*replaced \(.*\) by .*/\1/p' <<<"$line" | sed 's/ ([^)]*)//g; s/, / /g')
+	[ -n "$paths" ]
+	ok $? "$name: convert names the paths it replaced ($paths)" || return 1
+	for p in $paths; do
+		cmp -s <("$INITEROFS" cat "$d/out.img" "$p") "$prog"
+		ok $? "$name: $p is the switch-root program"
+		cmp -s <("$INITEROFS" cat "$d/out.img" "/usr/lib/initerofs/stock$p") \
+			<("$INITEROFS" cat "$d/keep.img" "$p")
+		ok $? "$name: the original $p is kept in /usr/lib/initerofs/stock$p"
+	done
+	"$INITEROFS" extract "$d/keep.img" "$d/keep" && "$INITEROFS" extract "$d/out.img" "$d/out"
+	ok $? "$name: both images extract" || return 1
+	# What may differ: the replaced tools, the program and the stock
+	# tools' folder, initramfs-tools' alias file.
+	diff -rq --no-dereference "$d/keep" "$d/out" 2>&1 | sed "s|$d/||g" >"$d/diff"
+	is "$(grep -Ev "^Only in out/usr/lib: initerofs$|^Only in out/conf/conf.d: zz-initerofs-switch-root$|^(Files|File) keep($(tr ' ' '|' <<<"$paths")) (and|is a symbolic link while file) out($(tr ' ' '|' <<<"$paths")) (differ|is a regular file)$" "$d/diff")" "" \
+		"$name: nothing else differs from the --keep-switch-root image"
+	rm -rf "$d"
 }
