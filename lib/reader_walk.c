@@ -202,8 +202,18 @@ static int walk_dir(struct walker *w, const struct ie_walk_entry *dir)
 		w->path_len = saved;
 		w->path[saved] = '\0';
 	}
-	if (ret >= 0 && w->ops->leave)
-		ret = w->ops->leave(w->ctx, dir, nr_subdirs);
+	if (ret >= 0 && w->ops->leave) {
+		/*
+		 * dir->path pointed into w->path, which pushing a child's
+		 * name may have moved: hand out the buffer as it is now,
+		 * holding this directory's path again.
+		 */
+		struct ie_walk_entry here = *dir;
+
+		if (saved)
+			here.path = w->path;
+		ret = w->ops->leave(w->ctx, &here, nr_subdirs);
+	}
 out:
 	free(c.v);
 	free(c.names);

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Regression tests for the red-team findings of issue 12: each test states
+ * the hostile input that broke a reader or a writer and what must happen
+ * instead. Run under ASan too (make check), which is what catches the
+ * use-after-free.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cpio_build.h"
+#include "initerofs/check.h"
+#include "initerofs/initrd.h"
+#include "initerofs/reader.h"
+#include "initerofs/tree.h"
+#include "initerofs/writer.h"
+
+static char tmpdir[] = "/tmp/initerofs-hostile-XXXXXX";
+static char err[512];
+
+static void tmp_path(char *out, size_t len, const char *name)
+{
+	snprintf(out, len, "%s/%s", tmpdir, name);
+}
+
+static struct ie_inode *add(struct ie_inode *dir, const char *name,
+			    mode_t mode, const char *content)
+{
+	struct ie_inode *ino = ie_inode_new(mode);
+
+	assert_non_null(ino);
+	if (S_ISREG(mode) && content && *content) {
+		ino->size = strlen(content);
+		ino->data.kind = IE_DATA_MEMORY;
+		ino->data.buf = strdup(content);
+	} else if (S_ISLNK(mode)) {
+		ino->symlink = strdup(content);
+		ino->size = strlen(content);
+	}
+	assert_int_equal(ie_dir_link(dir, name, ino), 0);
+	return ino;
+}
+
+static void write_tree(struct ie_tree *tree, const char *out)
+{
+	struct ie_write_options opts;
+
+	ie_write_options_init(&opts);
+	opts.jobs = 1;
+	assert_int_equal(ie_write_image(tree, &opts, out, NULL, err,
+					sizeof(err)), 0);
+	ie_tree_free(tree);
+}
+
+static uint8_t *slurp(const char *file, size_t *len)
+{
+	FILE *fp = fopen(file, "rb");
+	uint8_t *buf;
+	long n;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void spit(const char *file, const void *buf, size_t len)
+{
+	FILE *fp = fopen(file, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(buf, 1, len, fp), len);
+	fclose(fp);
+}
+
+/* ---- the walker hands leave() a path that is still alive --------------- */
+
+struct leave_log {
+	char paths[8][300];
+	unsigned int n;
+};
+
+static int visit_nothing(void *ctx, const struct ie_walk_entry *e)
+{
+	(void)ctx, (void)e;
+	return 0;
+}
+
+static int log_leave(void *ctx, const struct ie_walk_entry *e,
+		     unsigned long nr_subdirs)
+{
+	struct leave_log *log = ctx;
+
+	(void)nr_subdirs;
+	assert_true(log->n < 8);
+	snprintf(log->paths[log->n++], sizeof(log->paths[0]), "%s", e->path);
+	return 0;
+}
+
+/*
+ * A long child name makes the walker grow its path buffer while the
+ * directory's entry still points into the old one: leave() read freed
+ * memory (ASan: heap-use-after-free) and printed garbage.
+ */
+static void test_walk_leave_path(void **state)
+{
+	const struct ie_walk_ops ops = { .visit = visit_nothing,
+					 .leave = log_leave };
+	struct ie_tree *tree = ie_tree_new();
+	struct leave_log log = { .n = 0 };
+	struct ie_image *img;
+	struct ie_inode *d;
+	char file[300], name[251];
+
+	(void)state;
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	d = add(tree->root, "d", S_IFDIR | 0755, NULL);
+	add(d, name, S_IFREG | 0644, "x");
+	tmp_path(file, sizeof(file), "walk.img");
+	write_tree(tree, file);
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_walk(img, "/", &ops, &log), 0);
+	assert_int_equal(log.n, 2);
+	assert_string_equal(log.paths[0], "/d");
+	assert_string_equal(log.paths[1], "/");
+	ie_image_close(img);
+}
+
+/* ---- the readers find the image the kernel boots ------------------------ */
+
+/* One newc entry whose data is @len raw bytes (NULs allowed). */
+static void cpio_raw(struct buf *b, const char *name, const void *data,
+		     size_t len)
+{
+	char hdr[128];
+
+	snprintf(hdr, sizeof(hdr),
+		 "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 1, S_IFREG | 0644, 0, 0, 1, 0, (unsigned int)len, 0, 0, 0, 0,
+		 (unsigned int)strlen(name) + 1, 0);
+	buf_put(b, hdr, 110);
+	buf_put(b, name, strlen(name) + 1);
+	buf_align(b, 4);
+	buf_put(b, data, len);
+	buf_align(b, 4);
+}
+
+static uint8_t *image_saying(const char *what, size_t *len)
+{
+	struct ie_tree *tree = ie_tree_new();
+	char file[300];
+
+	add(tree->root, "which", S_IFREG | 0644, what);
+	tmp_path(file, sizeof(file), "one.img");
+	write_tree(tree, file);
+	return slurp(file, len);
+}
+
+static char *read_which(const char *file)
+{
+	struct ie_image *img;
+	struct ie_rinode ino;
+	char *content;
+
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_path_resolve(img, "/which", true, &ino), 0);
+	assert_int_equal(ie_file_read_all(img, &ino, 100, &content), 0);
+	ie_image_close(img);
+	return content;
+}
+
+/*
+ * A first cpio archive carries, as file data, a decoy image placed so that
+ * its superblock sits at byte 1024 of the initrd; the real image follows
+ * the archive. The kernel walks the archive and boots the real one; the
+ * readers used to try offset 1024 first and showed the decoy.
+ */
+static void test_locate_decoy(void **state)
+{
+	struct buf b = { 0 };
+	uint8_t *decoy, *real;
+	size_t decoy_len, real_len, data_at;
+	char file[300], *which;
+	int64_t where;
+
+	(void)state;
+	decoy = image_saying("decoy", &decoy_len);
+	real = image_saying("real", &real_len);
+	/* The entry's data starts at byte 112 (110-byte header + "x\0"). */
+	data_at = 112;
+	cpio_raw(&b, "x", decoy + data_at, decoy_len - data_at);
+	assert_int_equal(memcmp(b.p + 1024, decoy + 1024, 4), 0);
+	cpio_trailer(&b);
+	buf_align(&b, 4096);
+	where = (int64_t)b.len;
+	buf_put(&b, real, real_len);
+	assert_int_equal(ie_locate_erofs(b.p, b.len), where);
+	tmp_path(file, sizeof(file), "decoy.initrd");
+	spit(file, b.p, b.len);
+	which = read_which(file);
+	assert_string_equal(which, "real");
+	free(which);
+	buf_free(&b);
+	free(decoy);
+	free(real);
+}
+
+/*
+ * What the kernel does not walk, the readers do not either: behind a
+ * compressed segment the kernel unpacks the initrd as an initramfs, so an
+ * image found by scanning 4 KiB boundaries there is not what boots.
+ */
+static void test_locate_behind_compressed(void **state)
+{
+	struct ie_initrd_image loc;
+	struct buf b = { 0 };
+	uint8_t *real;
+	size_t real_len;
+
+	(void)state;
+	real = image_saying("real", &real_len);
+	buf_put(&b, "\x1f\x8b\x08 garbage", 11);
+	buf_align(&b, 8192);
+	buf_put(&b, real, real_len);
+	assert_int_equal(ie_locate_erofs(b.p, b.len), -1);
+	assert_non_null(ie_initrd_find_image(b.p, b.len, &loc));
+	assert_string_equal(ie_initrd_find_image(b.p, b.len, &loc), "gzip");
+	assert_int_equal(loc.stop, 0);
+
+	/* A malformed first archive: the kernel unpacks (and rejects) it. */
+	b.len = 0;
+	cpio_raw(&b, "x", "abc", 3);
+	buf_align(&b, 4096);
+	buf_put(&b, real, real_len);
+	assert_int_equal(ie_locate_erofs(b.p, b.len), -1);
+	assert_string_equal(ie_initrd_find_image(b.p, b.len, &loc),
+			    "malformed or truncated cpio archive");
+
+	/* Zero padding of any length, not only 4-byte units. */
+	b.len = 0;
+	buf_zeros(&b, 3);
+	buf_put(&b, real, real_len);
+	assert_null(ie_initrd_find_image(b.p, b.len, &loc));
+	assert_int_equal(loc.offset, 3);
+	assert_int_equal(loc.archives, 0);
+	buf_free(&b);
+	free(real);
+}
+
+/* ---- messages do not carry the image's control bytes ------------------- */
+
+static char last_msg[8192];
+
+static void keep_msg(struct ie_report *rep, const char *msg)
+{
+	(void)rep;
+	snprintf(last_msg, sizeof(last_msg), "%s", msg);
+}
+
+static void test_report_escapes(void **state)
+{
+	struct ie_report rep = { .problem = keep_msg };
+
+	(void)state;
+	ie_report(&rep, "%s: bad", "/a\033]0;pwned\007\n\r\x7f\x9b" "b");
+	assert_string_equal(last_msg,
+			    "/a\\x1b]0;pwned\\x07\\x0a\\x0d\\x7f\\x9bb: bad");
+	assert_int_equal(rep.problems, 1);
+	ie_report(&rep, "plain é %d", 3);
+	assert_string_equal(last_msg, "plain é 3");
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walk_leave_path),
+		cmocka_unit_test(test_locate_decoy),
+		cmocka_unit_test(test_locate_behind_compressed),
+		cmocka_unit_test(test_report_escapes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
