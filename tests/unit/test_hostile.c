@@ -15,11 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "cpio_build.h"
 #include "initerofs/check.h"
+#include "initerofs/extract.h"
 #include "initerofs/initrd.h"
 #include "initerofs/reader.h"
 #include "initerofs/tree.h"
@@ -287,6 +289,72 @@ static void test_report_escapes(void **state)
 	assert_string_equal(last_msg, "plain é 3");
 }
 
+/* ---- extract without owners ---------------------------------------------- */
+
+static void count_only(struct ie_report *rep, const char *msg)
+{
+	(void)rep, (void)msg;
+}
+
+static void print_msg(struct ie_report *rep, const char *msg)
+{
+	(void)rep;
+	print_message("extract: %s\n", msg);
+}
+
+/*
+ * --no-owner: a setuid-1000 file must not become setuid-root, file
+ * capabilities must not land on a root-owned copy. And a hard-linked device
+ * node, skipped without --devices, must not fail the extraction at its
+ * second name.
+ */
+static void test_extract_no_owner(void **state)
+{
+	/* VFS_CAP_REVISION_2 | EFFECTIVE, permitted CAP_NET_RAW. */
+	static const uint8_t cap[20] = { 0x01, 0, 0, 0x02, 0, 0x20 };
+	struct ie_extract_opts opts = { .owner = false, .devices = false,
+					.xattrs = true };
+	struct ie_report errors = { .problem = print_msg };
+	struct ie_report warn = { .problem = count_only };
+	struct ie_tree *tree = ie_tree_new();
+	struct ie_inode *f, *dev;
+	struct ie_image *img;
+	char file[300], dest[300], out[400], val[64];
+	struct stat st;
+
+	(void)state;
+	f = add(tree->root, "suid", S_IFREG | 06755, "x");
+	f->uid = 1000;
+	f->gid = 1000;
+	assert_int_equal(ie_xattr_set(f, "security.capability", cap,
+				      sizeof(cap)), 0);
+	dev = add(tree->root, "dev", S_IFCHR | 0600, NULL);
+	dev->rdev_major = 1;
+	dev->rdev_minor = 3;
+	assert_int_equal(ie_dir_link(tree->root, "dev2", dev), 0);
+	add(tree->root, "sgid-dir", S_IFDIR | 02775, NULL);
+	tmp_path(file, sizeof(file), "owner.img");
+	write_tree(tree, file);
+	tmp_path(dest, sizeof(dest), "owner.out");
+	opts.warn = &warn;
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_extract(img, dest, &opts, &errors), 0);
+	ie_image_close(img);
+
+	snprintf(out, sizeof(out), "%s/suid", dest);
+	assert_int_equal(lstat(out, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+	assert_int_equal(lgetxattr(out, "security.capability", val,
+				   sizeof(val)), -1);
+	snprintf(out, sizeof(out), "%s/dev2", dest);
+	assert_int_equal(lstat(out, &st), -1);
+	snprintf(out, sizeof(out), "%s/sgid-dir", dest);
+	assert_int_equal(lstat(out, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 02775);
+	/* suid bits, capability, two device names. */
+	assert_int_equal(warn.problems, 4);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -309,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_locate_decoy),
 		cmocka_unit_test(test_locate_behind_compressed),
 		cmocka_unit_test(test_report_escapes),
+		cmocka_unit_test(test_extract_no_owner),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
