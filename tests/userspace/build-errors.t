@@ -116,6 +116,31 @@ out=$("$INITEROFS" build -o "$WORK/no-such-dir/img" "$WORK/tree" 2>&1)
 ok $? "output folder missing: fails"
 like "$out" "cannot create .*no-such-dir/img" "output folder missing: says why"
 
+# The output must not be one of the inputs (issue 12: `build -o SRC/a SRC`
+# silently replaced SRC/a): inside a directory SOURCE, even through a
+# symlink or "..", or the manifest itself, or a file a manifest packs.
+mkdir -p "$WORK/in/sub"
+echo keep >"$WORK/in/a"
+ln -s in "$WORK/in-link"
+for o in "$WORK/in/a" "$WORK/in/new.img" "$WORK/in/sub/../a" "$WORK/in-link/sub/x.img"; do
+	out=$("$INITEROFS" build -o "$o" "$WORK/in" 2>&1)
+	[ $? -eq 1 ] && [ "$(cat "$WORK/in/a")" = keep ] && [ ! -e "$WORK/in/new.img" ] &&
+		[ ! -e "$WORK/in/sub/x.img" ] && no_leftovers "$WORK/in"
+	ok $? "output $o inside SOURCE: refused, input intact" || diag "$out"
+	like "$out" "output image is inside SOURCE" "output $o inside SOURCE: says why"
+done
+printf 'file /a %s 0644 0 0\n' "$WORK/in/a" >"$WORK/in.m"
+cp "$WORK/in.m" "$WORK/in.m.orig"
+out=$("$INITEROFS" build -o "$WORK/in.m" "$WORK/in.m" 2>&1)
+[ $? -eq 1 ] && cmp -s "$WORK/in.m" "$WORK/in.m.orig"
+ok $? "output is the manifest: refused, manifest intact" || diag "$out"
+out=$("$INITEROFS" build -o "$WORK/in/a" "$WORK/in.m" 2>&1)
+[ $? -eq 1 ] && [ "$(cat "$WORK/in/a")" = keep ]
+ok $? "output is a file the manifest packs: refused, file intact" || diag "$out"
+like "$out" "output image is the input file .*in/a" "output is a packed file: says which"
+"$INITEROFS" build -o "$WORK/out/next-to.img" "$WORK/in" >/dev/null 2>&1
+ok $? "output next to SOURCE (not inside): built"
+
 # And an existing image is left alone when a build fails.
 echo old >"$WORK/out/img"
 "$INITEROFS" build -o "$WORK/out/img" "$WORK/m.txt" >/dev/null 2>&1
