@@ -24,6 +24,7 @@
 #include "initerofs/extract.h"
 #include "initerofs/initrd.h"
 #include "initerofs/reader.h"
+#include "initerofs/superblock.h"
 #include "initerofs/tree.h"
 #include "initerofs/writer.h"
 
@@ -355,6 +356,65 @@ static void test_extract_no_owner(void **state)
 	assert_int_equal(warn.problems, 4);
 }
 
+/* ---- what check passes, extract can extract ----------------------------- */
+
+static unsigned long check_file(const char *file)
+{
+	struct ie_report rep = { .problem = print_msg };
+	struct ie_image *img;
+	unsigned long n;
+
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	n = ie_check(img, &rep, 0, NULL);
+	ie_image_close(img);
+	return n;
+}
+
+static unsigned long extract_file(const char *file, const char *name)
+{
+	struct ie_extract_opts opts = { .xattrs = true };
+	struct ie_report errors = { .problem = print_msg };
+	struct ie_image *img;
+	char dest[300];
+	unsigned long n;
+
+	tmp_path(dest, sizeof(dest), name);
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	n = ie_extract(img, dest, &opts, &errors);
+	ie_image_close(img);
+	return n;
+}
+
+/*
+ * A superblock build_time_nsec of 10^9 or more (with a good checksum):
+ * every compact inode gets it as mtime nanoseconds, utimensat() refuses
+ * it, extract failed while check passed.
+ */
+static void test_check_build_time_nsec(void **state)
+{
+	struct ie_tree *tree = ie_tree_new();
+	char file[300];
+	uint8_t *img;
+	size_t len;
+
+	(void)state;
+	add(tree->root, "f", S_IFREG | 0644, "x");
+	tmp_path(file, sizeof(file), "nsec.img");
+	write_tree(tree, file);
+	assert_int_equal(check_file(file), 0);
+	img = slurp(file, &len);
+	/* build_time_nsec: superblock byte 32. */
+	img[EROFS_SUPER_OFFSET + 32] = 0x05;
+	img[EROFS_SUPER_OFFSET + 33] = 0xca;
+	img[EROFS_SUPER_OFFSET + 34] = 0x9a;
+	img[EROFS_SUPER_OFFSET + 35] = 0x3b;	/* 10^9 + 5 */
+	ie_super_set_checksum(img, img[EROFS_SUPER_OFFSET + 12]);
+	spit(file, img, len);
+	free(img);
+	assert_int_not_equal(extract_file(file, "nsec.out"), 0);
+	assert_int_not_equal(check_file(file), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -378,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_locate_behind_compressed),
 		cmocka_unit_test(test_report_escapes),
 		cmocka_unit_test(test_extract_no_owner),
+		cmocka_unit_test(test_check_build_time_nsec),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
