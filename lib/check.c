@@ -25,7 +25,7 @@
 
 #define NO_NID		UINT64_MAX	/* owner of the superblock range */
 #define MAX_DUP_CHECK	256		/* xattr names compared per inode */
-#define MAX_SYMLINK	4095		/* the kernel reads one page */
+#define MAX_SYMLINK	IE_MAX_SYMLINK
 #define NSEC_PER_SEC	1000000000u
 
 struct inode_rec {

@@ -32,7 +32,7 @@
 #include "reader_internal.h"
 
 #define COPY_CHUNK	(1024 * 1024)
-#define MAX_SYMLINK	4095
+#define MAX_SYMLINK	IE_MAX_SYMLINK
 
 struct extractor {
 	struct ie_image *img;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "initerofs/erofs_format.h"
 #include "initerofs/importer.h"
 
 #define MAX_FIELDS	64
@@ -237,6 +238,10 @@ static int add_special(struct manifest *m, char **f, int nf, mode_t type)
 	if (type == S_IFLNK) {
 		ret = nf == 6 ? parse_owner(m, f + 3, inode, type) :
 		      fail(m, -EINVAL, "expected: slink NAME TARGET MODE UID GID");
+		if (!ret && strlen(f[2]) > IE_MAX_SYMLINK)
+			ret = fail(m, -ENAMETOOLONG,
+				   "symlink target of %zu bytes: the kernel reads at most %u",
+				   strlen(f[2]), IE_MAX_SYMLINK);
 		inode->symlink = ret ? NULL : strdup(f[2]);
 		if (!ret && !inode->symlink)
 			ret = fail(m, -ENOMEM, "out of memory");

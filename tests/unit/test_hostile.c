@@ -415,6 +415,98 @@ static void test_check_build_time_nsec(void **state)
 	assert_int_not_equal(check_file(file), 0);
 }
 
+/* ---- the writer writes nothing its readers refuse ----------------------- */
+
+struct deepest {
+	unsigned int depth;
+	unsigned long problems;
+};
+
+static int note_depth(void *ctx, const struct ie_walk_entry *e)
+{
+	struct deepest *d = ctx;
+
+	if (e->depth > d->depth)
+		d->depth = e->depth;
+	return 0;
+}
+
+static void note_problem(void *ctx, const char *path, const char *msg)
+{
+	struct deepest *d = ctx;
+
+	(void)path;
+	print_message("walk: %s\n", msg);
+	d->problems++;
+}
+
+static struct ie_tree *chain(unsigned int levels)
+{
+	struct ie_tree *tree = ie_tree_new();
+	struct ie_inode *dir = tree->root;
+	unsigned int i;
+
+	for (i = 0; i < levels; i++)
+		dir = add(dir, "d", S_IFDIR | 0755, NULL);
+	return tree;
+}
+
+/*
+ * Symlink targets over 4095 bytes and trees deeper than 2048 levels came
+ * out of build/convert, and then check/ls/extract refused the image. Now
+ * the writer refuses them with the path, and the limit itself round-trips.
+ */
+static void test_writer_limits(void **state)
+{
+	const struct ie_walk_ops ops = { .visit = note_depth,
+					 .problem = note_problem };
+	struct ie_write_options opts;
+	struct ie_tree *tree;
+	struct ie_image *img;
+	struct deepest d = { 0 };
+	char file[300], *target;
+
+	(void)state;
+	ie_write_options_init(&opts);
+	opts.jobs = 1;
+	tmp_path(file, sizeof(file), "limits.img");
+
+	tree = ie_tree_new();
+	target = malloc(4097);
+	memset(target, 't', 4096);
+	target[4096] = '\0';
+	add(add(tree->root, "dir", S_IFDIR | 0755, NULL), "long", S_IFLNK | 0777,
+	    target);
+	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, err,
+					    sizeof(err)), 0);
+	assert_non_null(strstr(err, "/dir/long: symlink target of 4096 bytes"));
+	ie_tree_free(tree);
+	assert_int_equal(access(file, F_OK), -1);
+
+	tree = ie_tree_new();
+	target[4095] = '\0';
+	add(tree->root, "long", S_IFLNK | 0777, target);
+	write_tree(tree, file);
+	assert_int_equal(check_file(file), 0);
+	assert_int_equal(extract_file(file, "long.out"), 0);
+	free(target);
+
+	tree = chain(2049);
+	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, err,
+					    sizeof(err)), 0);
+	assert_non_null(strstr(err, "entry 2049 levels deep"));
+	ie_tree_free(tree);
+
+	write_tree(chain(2048), file);
+	assert_int_equal(check_file(file), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_walk(img, "/", &ops, &d), 0);
+	ie_image_close(img);
+	assert_int_equal(d.depth, 2048);
+	assert_int_equal(d.problems, 0);
+	assert_int_equal(extract_file(file, "deep.out"), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -439,6 +531,7 @@ int main(void)
 		cmocka_unit_test(test_report_escapes),
 		cmocka_unit_test(test_extract_no_owner),
 		cmocka_unit_test(test_check_build_time_nsec),
+		cmocka_unit_test(test_writer_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -40,6 +40,8 @@ refuse "name over 255 bytes" "m\.txt:4: name 'n+' is over 255 bytes" "$WORK/m.tx
 manifest 'slink /bin/x/y target 0777 0 0'
 printf 'file /bin/x src-file 0644 0 0\nslink /bin/x/y t 0777 0 0\n' >>"$WORK/m.txt"
 refuse "entry below a file" "m\.txt:6: .*not a directory" "$WORK/m.txt"
+manifest "slink /bin/long $(printf 't%.0s' $(seq 4096)) 0777 0 0"
+refuse "symlink target over 4095 bytes" "m\.txt:4: symlink target of 4096 bytes: the kernel reads at most 4095" "$WORK/m.txt"
 manifest 'file /bin/x src-file 0644 -1 0'
 refuse "negative uid" "m\.txt:4: bad uid '-1'" "$WORK/m.txt"
 manifest 'nod /dev/big 0600 0 0 c 4096 1'
