@@ -36,7 +36,7 @@
 #define IMAGE_ALIGN	4096
 #define MAX_WARNINGS	20	/* printed; the rest are only counted */
 
-enum { OPT_NO_EARLY = IMAGE_OPT_END };
+enum { OPT_NO_EARLY = IMAGE_OPT_END, OPT_DECODER_MEMORY, OPT_MAX_UNPACKED };
 
 struct convert {
 	const char *input;		/* path, or "-" */
@@ -44,6 +44,7 @@ struct convert {
 	bool no_early;
 	bool quiet, verbose;
 	struct ie_write_options image;
+	struct ie_decompress_limits limits;
 
 	int in_fd, spool_fd;
 	struct ie_output out;		/* a temporary file until renamed */
@@ -70,7 +71,10 @@ static void usage(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output OUT          the file to write (replaced only when complete)\n"
-	      "      --no-early            put the early archives' files into the image too\n",
+	      "      --no-early            put the early archives' files into the image too\n"
+	      "      --decoder-memory SIZE memory one decompressor may use (default 256M)\n"
+	      "      --max-unpacked SIZE   refuse a compressed segment that expands beyond\n"
+	      "                            SIZE bytes (K, M, G, T suffixes; default: no limit)\n",
 	      out);
 	fputs(image_options_help, out);
 	fputs("  -q, --quiet               do not list entries the kernel would not create\n"
@@ -87,6 +91,8 @@ static int parse_args(struct convert *c, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-early", no_argument, NULL, OPT_NO_EARLY },
+		{ "decoder-memory", required_argument, NULL, OPT_DECODER_MEMORY },
+		{ "max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -113,6 +119,15 @@ static int parse_args(struct convert *c, int argc, char **argv)
 			break;
 		case OPT_NO_EARLY:
 			c->no_early = true;
+			break;
+		case OPT_DECODER_MEMORY:
+		case OPT_MAX_UNPACKED:
+			if (ie_parse_size(optarg, opt == OPT_MAX_UNPACKED ?
+					  &c->limits.output : &c->limits.memory) ||
+			    (opt == OPT_DECODER_MEMORY && !c->limits.memory)) {
+				fprintf(stderr, CMD ": bad size '%s'\n", optarg);
+				return 2;
+			}
 			break;
 		case 'q':
 			c->quiet = true;
@@ -305,7 +320,8 @@ static int import_all(struct convert *c)
 		fprintf(stderr, CMD ": out of memory\n");
 		return 1;
 	}
-	if (ie_initrd_scan(&c->in, &ops, c, c->err, sizeof(c->err)) ||
+	if (ie_initrd_scan_limited(&c->in, &ops, c, &c->limits, c->err,
+				   sizeof(c->err)) ||
 	    ie_cpio_import_finish(c->imp, c->err, sizeof(c->err))) {
 		fprintf(stderr, CMD ": %s: %s\n", c->input, c->err);
 		return 1;

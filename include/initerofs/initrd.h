@@ -72,6 +72,15 @@ int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
 		   void *ctx, char *err, size_t errlen);
 
 /**
+ * ie_initrd_scan_limited() - ie_initrd_scan() with every compressed segment
+ * decompressed within @limits (NULL: the defaults; see decompress.h).
+ */
+int ie_initrd_scan_limited(struct ie_stream *in,
+			   const struct ie_initrd_ops *ops, void *ctx,
+			   const struct ie_decompress_limits *limits,
+			   char *err, size_t errlen);
+
+/**
  * ie_cpio_path_is_early() - whether an archive member named @name belongs
  * in an early-loader archive: the root, the directories on the way to the
  * loaders' folders, anything inside them, and dracut's "early_cpio" marker.
