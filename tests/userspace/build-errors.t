@@ -143,6 +143,22 @@ like "$out" "output image is the input file .*in/a" "output is a packed file: sa
 "$INITEROFS" build -o "$WORK/out/next-to.img" "$WORK/in" >/dev/null 2>&1
 ok $? "output next to SOURCE (not inside): built"
 
+# A full disk is a write error with its errno, not "read error" (issue 12:
+# copy_file_range()'s ENOSPC was reported as the source's read error).
+mkdir "$WORK/full" "$WORK/bigsrc"
+head -c 2M /dev/urandom >"$WORK/bigsrc/big"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=256k tmpfs "$WORK/full" 2>/dev/null; then
+	for z in none lz4; do
+		out=$("$INITEROFS" build -z $z -o "$WORK/full/img" "$WORK/bigsrc" 2>&1)
+		[ $? -eq 1 ] && [ -z "$(ls -A "$WORK/full")" ]
+		ok $? "full disk (-z $z): fails, nothing left" || diag "$out"
+		like "$out" "cannot write the image: No space left on device" "full disk (-z $z): says so"
+	done
+	umount "$WORK/full"
+else
+	for i in 1 2 3 4; do skip "a full disk needs root to mount a small tmpfs"; done
+fi
+
 # And an existing image is left alone when a build fails.
 echo old >"$WORK/out/img"
 "$INITEROFS" build -o "$WORK/out/img" "$WORK/m.txt" >/dev/null 2>&1
