@@ -39,9 +39,33 @@ manifest "file /$(printf 'n%.0s' $(seq 256)) src-file 0644 0 0"
 refuse "name over 255 bytes" "m\.txt:4: name 'n+' is over 255 bytes" "$WORK/m.txt"
 manifest 'slink /bin/x/y target 0777 0 0'
 printf 'file /bin/x src-file 0644 0 0\nslink /bin/x/y t 0777 0 0\n' >>"$WORK/m.txt"
-refuse "entry below a file" "m\.txt:6: .*not a directory" "$WORK/m.txt"
+refuse "file replacing an implicit parent" "m\.txt:5: '/bin/x' is already a directory" "$WORK/m.txt"
+manifest 'file /bin/x src-file 0644 0 0'
+echo 'slink /bin/x/y t 0777 0 0' >>"$WORK/m.txt"
+refuse "entry below a file" "m\.txt:5: .*not a directory" "$WORK/m.txt"
 manifest "slink /bin/long $(printf 't%.0s' $(seq 4096)) 0777 0 0"
 refuse "symlink target over 4095 bytes" "m\.txt:4: symlink target of 4096 bytes: the kernel reads at most 4095" "$WORK/m.txt"
+# Quirks once accepted silently (issue 12): a path given twice, '..', a
+# file replacing a directory (and its children), a directory a symlink.
+manifest 'dir /.. 0700 0 0'
+refuse "dir /.." "m\.txt:4: '/\.\.': a '\.\.' component is not allowed" "$WORK/m.txt"
+manifest 'file /bin/../x src-file 0644 0 0'
+refuse "'..' inside a path" "m\.txt:4: '/bin/\.\./x': a '\.\.' component" "$WORK/m.txt"
+manifest 'file /x src-file 0644 0 0'
+echo 'file /x src-file 0600 0 0' >>"$WORK/m.txt"
+refuse "duplicate path" "m\.txt:5: '/x' was already given at line 4" "$WORK/m.txt"
+manifest 'file /d/f src-file 0644 0 0'
+echo 'file /d src-file 0644 0 0' >>"$WORK/m.txt"
+refuse "file replacing a parent directory" "m\.txt:5: '/d' is already a directory" "$WORK/m.txt"
+manifest 'slink /l target 0777 0 0'
+echo 'dir /l 0755 0 0' >>"$WORK/m.txt"
+refuse "directory replacing a symlink" "m\.txt:5: '/l' was already given at line 4" "$WORK/m.txt"
+manifest 'file /d/f src-file 0644 0 0'
+echo 'dir /d 0700 0 0' >>"$WORK/m.txt"
+"$INITEROFS" build -o "$WORK/out/img" "$WORK/m.txt" >/dev/null 2>&1 &&
+	"$INITEROFS" ls -l "$WORK/out/img" / | grep -q '^drwx------ .* d$'
+ok $? "a later dir line for a parent sets its mode (still allowed)"
+rm -f "$WORK/out/img"
 manifest 'file /bin/x src-file 0644 -1 0'
 refuse "negative uid" "m\.txt:4: bad uid '-1'" "$WORK/m.txt"
 manifest 'nod /dev/big 0600 0 0 c 4096 1'
