@@ -7,6 +7,8 @@
 #                        and again under ASan + UBSan
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make WERROR=1        warnings are errors (CI)
+#   make fuzz            libFuzzer targets build/fuzz/fuzz_* (clang, ASan,
+#                        UBSan) from tests/fuzz/fuzz_*.c; see docs/fuzzing.md
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -43,7 +45,17 @@ PROG_OBJS     := $(PROG_SRCS:%.c=$(OUT)/%.o)
 TESTS         := $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/%_test)
 TESTS_ASAN    := $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/%_test)
 
-.PHONY: all check install clean
+# libFuzzer targets: the library again, instrumented for coverage.
+FUZZ_CC     ?= clang
+FUZZ_OUT    := build/fuzz
+FUZZ_FLAGS  := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer
+FUZZ_SRCS   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_OUT)/%)
+FUZZ_LIB    := $(FUZZ_OUT)/libiniterofs.a
+FUZZ_OBJS   := $(LIB_SRCS:%.c=$(FUZZ_OUT)/%.o)
+
+.PHONY: all check install clean fuzz
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
 all: $(LIB) $(PROG) $(SR_PROG)
@@ -84,6 +96,22 @@ $(OUT)/asan/tests/%_test: $(OUT)/asan/tests/unit/%.o $(LIB_ASAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $< $(LIB_ASAN) -lcmocka $(LDLIBS)
 
+$(FUZZ_OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -Wall -Wextra -D_GNU_SOURCE -pthread \
+		$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)
+	$(FUZZ_CC) -Iinclude -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+		-pthread $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) \
+		$(LDLIBS)
+
+fuzz: $(FUZZERS)
+
 # Run every unit test program; report all failures, fail if any failed.
 check: $(TESTS) $(TESTS_ASAN)
 	@fail=0; for t in $(TESTS) $(TESTS_ASAN); do \
@@ -101,8 +129,9 @@ install: $(PROG)
 	fi
 
 clean:
-	rm -rf $(OUT) $(LIB) $(PROG)
+	rm -rf $(OUT) $(FUZZ_OUT) $(LIB) $(PROG)
 
 -include $(LIB_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(PROG_OBJS:.o=.d)
+-include $(FUZZ_OBJS:.o=.d)
 -include $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/unit/%.d)
 -include $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/unit/%.d)

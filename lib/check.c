@@ -25,7 +25,8 @@
 
 #define NO_NID		UINT64_MAX	/* owner of the superblock range */
 #define MAX_DUP_CHECK	256		/* xattr names compared per inode */
-#define MAX_SYMLINK	4095		/* the kernel reads one page */
+#define MAX_SYMLINK	IE_MAX_SYMLINK
+#define NSEC_PER_SEC	1000000000u
 
 struct inode_rec {
 	uint32_t nlink, refs;
@@ -121,6 +122,14 @@ static void add_range(struct checker *c, uint64_t start, uint64_t end,
 static void check_basics(struct checker *c, const char *path,
 			 const struct ie_rinode *ino)
 {
+	/*
+	 * A timestamp no system call accepts: extract cannot restore it.
+	 * Compact inodes inherit the superblock's, reported once there.
+	 */
+	if (ino->mtime_nsec >= NSEC_PER_SEC &&
+	    ino->mtime_nsec != ie_image_super(c->img)->sb.build_time_nsec)
+		ie_report(c->rep, "%s: mtime nanoseconds %u are not below 10^9",
+			  path, ino->mtime_nsec);
 	if (!ino->nlink)
 		ie_report(c->rep, "%s: inode %llu has a link count of 0", path,
 			  (unsigned long long)ino->nid);
@@ -541,6 +550,9 @@ unsigned long ie_check(struct ie_image *img, struct ie_report *rep,
 	int ret;
 
 	ie_super_verify(img, rep);
+	if (si->sb.build_time_nsec >= NSEC_PER_SEC)
+		ie_report(rep, "superblock: build_time_nsec %u is not below 10^9 (the mtime nanoseconds of every compact inode)",
+			  si->sb.build_time_nsec);
 	add_range(&c, EROFS_SUPER_OFFSET, EROFS_SUPER_OFFSET + si->sb_size,
 		  NO_NID, false, false);
 	ret = ie_walk(img, "/", &ops, &c);

@@ -269,10 +269,19 @@ static int decompress_lzma(const void *src, size_t srclen, void *dst,
 			   size_t dstlen, uint32_t dict_size)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
+	uint64_t dict = dict_size ? dict_size : LZMA_MAX_DICT;
 	lzma_ret r;
 
-	if (lzma_microlzma_decoder(&s, srclen, dstlen, 1,
-				   dict_size ? dict_size : LZMA_MAX_DICT) != LZMA_OK)
+	/*
+	 * One extent is decoded in one go: no match reaches further back
+	 * than the output so far, so a dictionary of the output's size is
+	 * enough. Taking the image's word for it let a hostile superblock
+	 * make liblzma allocate 4 GiB per extent.
+	 */
+	if (dict > dstlen)
+		dict = dstlen < 4096 ? 4096 : dstlen;
+	if (lzma_microlzma_decoder(&s, srclen, dstlen, 1, (uint32_t)dict) !=
+	    LZMA_OK)
 		return -ENOMEM;
 	s.next_in = src;
 	s.avail_in = srclen;

@@ -17,6 +17,7 @@
 #include <lzma.h>
 #include <lzo/lzo1x.h>
 #include <zlib.h>
+#include <zstd_errors.h>
 #include <zstd.h>
 
 #include "initerofs/decompress.h"
@@ -28,6 +29,8 @@ struct decompressor {
 	struct ie_stream *in;
 	uint64_t start;		/* input offset of the compressed stream */
 	bool done;
+	struct ie_decompress_limits limits;	/* memory set, output 0: none */
+	uint64_t produced;	/* decompressed bytes handed out */
 	union {
 		z_stream z;
 		bz_stream bz;
@@ -186,9 +189,10 @@ static int lzma_init(struct decompressor *d)
 	d->u.lzma = init;
 	if (d->method == IE_COMPRESSION_XZ)
 		/* No LZMA_CONCATENATED: one stream, as the kernel's unxz. */
-		return lzma_stream_decoder(&d->u.lzma, UINT64_MAX, 0) ==
+		return lzma_stream_decoder(&d->u.lzma, d->limits.memory, 0) ==
 			LZMA_OK ? 0 : -1;
-	return lzma_alone_decoder(&d->u.lzma, UINT64_MAX) == LZMA_OK ? 0 : -1;
+	return lzma_alone_decoder(&d->u.lzma, d->limits.memory) == LZMA_OK ?
+	       0 : -1;
 }
 
 static const char *lzma_message(lzma_ret ret)
@@ -229,6 +233,10 @@ static int lzma_step(struct ie_stream *out, struct decompressor *d,
 		return 1;
 	if (ret == LZMA_OK || ret == LZMA_BUF_ERROR)
 		return 0;
+	if (ret == LZMA_MEMLIMIT_ERROR)
+		return fail(out, d, "the stream asks for %llu MiB of decoder memory, over the limit of %llu MiB (a decompression bomb? the limit is --decoder-memory)",
+			    (unsigned long long)(lzma_memusage(s) >> 20),
+			    (unsigned long long)(d->limits.memory >> 20));
 	return fail(out, d, "%s (liblzma error %d)", lzma_message(ret), ret);
 }
 
@@ -239,16 +247,27 @@ static void lzma_end_(struct decompressor *d)
 
 /* ---- zstd ---------------------------------------------------------------- */
 
+/* The largest window log whose window fits the memory limit. */
+static int zstd_window_log(uint64_t memory)
+{
+	int log = 10;		/* ZSTD_WINDOWLOG_ABSOLUTEMIN */
+
+	while (log < 31 && (2ULL << log) <= memory)
+		log++;
+	return log;
+}
+
 static int zstd_init(struct decompressor *d)
 {
 	d->u.zstd = ZSTD_createDStream();
 	if (!d->u.zstd)
 		return -1;
 	/*
-	 * The kernel decodes an initramfs frame in one shot with no window
-	 * limit; accept what zstd itself can produce (--long=31).
+	 * The kernel accepts windows up to 2 GiB (--long=31); a window is
+	 * memory the decoder allocates up front, so it obeys the limit.
 	 */
-	ZSTD_DCtx_setParameter(d->u.zstd, ZSTD_d_windowLogMax, 31);
+	ZSTD_DCtx_setParameter(d->u.zstd, ZSTD_d_windowLogMax,
+			       zstd_window_log(d->limits.memory));
 	return 0;
 }
 
@@ -263,6 +282,10 @@ static int zstd_step(struct ie_stream *out, struct decompressor *d,
 
 	*in_used = ib.pos;
 	*out_made = ob.pos;
+	if (ZSTD_isError(ret) &&
+	    ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge)
+		return fail(out, d, "the frame asks for a window over the limit of %llu MiB of decoder memory (a decompression bomb? the limit is --decoder-memory)",
+			    (unsigned long long)(d->limits.memory >> 20));
 	if (ZSTD_isError(ret))
 		return fail(out, d, "corrupt data: libzstd: %s",
 			    ZSTD_getErrorName(ret));
@@ -530,6 +553,17 @@ bool ie_compression_supported(enum ie_compression c)
 	return decoder_of(c) != NULL;
 }
 
+/* Count @n more decompressed bytes against the output limit. */
+static ssize_t produced(struct ie_stream *out, struct decompressor *d,
+			size_t n)
+{
+	d->produced += n;
+	if (d->limits.output && d->produced > d->limits.output)
+		return fail(out, d, "more than %llu decompressed bytes, the limit (a decompression bomb? the limit is --max-unpacked)",
+			    (unsigned long long)d->limits.output);
+	return (ssize_t)n;
+}
+
 static ssize_t chunk_fill(struct ie_stream *out, unsigned char *dst,
 			  size_t room)
 {
@@ -553,7 +587,7 @@ static ssize_t chunk_fill(struct ie_stream *out, unsigned char *dst,
 		n = room;
 	memcpy(dst, d->u.chunk.buf + d->u.chunk.off, n);
 	d->u.chunk.off += n;
-	return (ssize_t)n;
+	return produced(out, d, n);
 }
 
 /*
@@ -584,7 +618,7 @@ static ssize_t library_fill(struct ie_stream *out, unsigned char *dst,
 		if (ret == 1)
 			d->done = true;
 		if (made)
-			return (ssize_t)made;
+			return produced(out, d, made);
 		if (used || d->done) {
 			want = 1;
 			continue;
@@ -597,8 +631,43 @@ static ssize_t library_fill(struct ie_stream *out, unsigned char *dst,
 	return 0;
 }
 
+int ie_parse_size(const char *s, uint64_t *v)
+{
+	static const char units[] = "KMGT";
+	unsigned long long n;
+	const char *u;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		u = strchr(units, *end);
+		if (!u || end[1])
+			return -1;
+		for (; u >= units; u--) {
+			if (n > UINT64_MAX / 1024)
+				return -1;
+			n *= 1024;
+		}
+	}
+	*v = n;
+	return 0;
+}
+
 int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 		       struct ie_stream *in, char *err, size_t errlen)
+{
+	return ie_decompress_open_limited(out, c, in, NULL, err, errlen);
+}
+
+int ie_decompress_open_limited(struct ie_stream *out, enum ie_compression c,
+			       struct ie_stream *in,
+			       const struct ie_decompress_limits *limits,
+			       char *err, size_t errlen)
 {
 	const struct decoder *dec = decoder_of(c);
 	struct decompressor *d;
@@ -614,6 +683,10 @@ int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 	d->method = c;
 	d->in = in;
 	d->start = in->pos;
+	if (limits)
+		d->limits = *limits;
+	if (!d->limits.memory)
+		d->limits.memory = IE_DECOMPRESS_MEMORY_DEFAULT;
 	if (dec->init(d))
 		goto nomem_free;
 	if (ie_stream_init(out, OUT_BUFFER_SIZE,

@@ -32,7 +32,7 @@
 #include "reader_internal.h"
 
 #define COPY_CHUNK	(1024 * 1024)
-#define MAX_SYMLINK	4095
+#define MAX_SYMLINK	IE_MAX_SYMLINK
 
 struct extractor {
 	struct ie_image *img;
@@ -76,6 +76,15 @@ static int set_one_xattr(void *data, const struct ie_rxattr *xa)
 	struct xattr_target *t = data;
 	int ret;
 
+	/*
+	 * File capabilities were granted for the image's owner; on a file
+	 * left to whoever extracts (root, usually) they would be a gift.
+	 */
+	if (!t->x->opts->owner && !strcmp(xa->name, "security.capability")) {
+		warn_at(t->x, t->path,
+			"xattr security.capability not set (owners are not restored)");
+		return 0;
+	}
 	if (t->fd >= 0)
 		ret = fsetxattr(t->fd, xa->name, xa->value, xa->value_len, 0);
 	else
@@ -121,13 +130,23 @@ static void set_metadata(struct extractor *x, const struct ie_walk_entry *e,
 		{ .tv_sec = ino->mtime, .tv_nsec = ino->mtime_nsec },
 	};
 	bool link = S_ISLNK(ino->mode);
+	mode_t mode = ino->mode & 07777;
 
+	/*
+	 * Without the image's owner a setuid/setgid file would run as
+	 * whoever extracted it (root: a setuid-root file). tar drops the
+	 * bits too. A setgid directory only passes its group on: kept.
+	 */
+	if (!x->opts->owner && !S_ISDIR(ino->mode) && mode & (S_ISUID | S_ISGID)) {
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
+		warn_at(x, e->path, "setuid/setgid bits dropped (owners are not restored)");
+	}
 	if (x->opts->owner &&
 	    (fd >= 0 ? fchown(fd, ino->uid, ino->gid) :
 	     fchownat(dirfd, e->name, ino->uid, ino->gid, AT_SYMLINK_NOFOLLOW)))
 		error_at(x, e->path, "chown");
-	if (!link && (fd >= 0 ? fchmod(fd, ino->mode & 07777) :
-		      fchmodat(dirfd, e->name, ino->mode & 07777, 0)))
+	if (!link && (fd >= 0 ? fchmod(fd, mode) :
+		      fchmodat(dirfd, e->name, mode, 0)))
 		error_at(x, e->path, "chmod");
 	set_xattrs(x, e, fd, dirfd);
 	if (fd >= 0 ? futimens(fd, ts) :
@@ -207,7 +226,8 @@ static void remember_link(struct extractor *x, const struct ie_walk_entry *e)
 	x->link_len += len;
 }
 
-static void make_regular(struct extractor *x, const struct ie_walk_entry *e,
+/* The make_*() functions return whether the object now exists. */
+static bool make_regular(struct extractor *x, const struct ie_walk_entry *e,
 			 int dirfd)
 {
 	int fd = openat(dirfd, e->name,
@@ -216,31 +236,36 @@ static void make_regular(struct extractor *x, const struct ie_walk_entry *e,
 
 	if (fd < 0) {
 		error_at(x, e->path, "create");
-		return;
+		return false;
 	}
 	copy_data(x, e, fd);
 	set_metadata(x, e, fd, dirfd);
 	if (close(fd))
 		error_at(x, e->path, "close");
+	return true;
 }
 
-static void make_symlink(struct extractor *x, const struct ie_walk_entry *e,
+static bool make_symlink(struct extractor *x, const struct ie_walk_entry *e,
 			 int dirfd)
 {
+	bool made = false;
 	char *target;
 
 	if (ie_file_read_all(x->img, e->ino, MAX_SYMLINK, &target)) {
 		ie_report(x->errors, "%s: %s", e->path, ie_image_error(x->img));
-		return;
+		return false;
 	}
-	if (symlinkat(target, dirfd, e->name))
+	if (symlinkat(target, dirfd, e->name)) {
 		error_at(x, e->path, "symlink");
-	else
+	} else {
 		set_metadata(x, e, -1, dirfd);
+		made = true;
+	}
 	free(target);
+	return made;
 }
 
-static void make_special(struct extractor *x, const struct ie_walk_entry *e,
+static bool make_special(struct extractor *x, const struct ie_walk_entry *e,
 			 int dirfd)
 {
 	const struct ie_rinode *ino = e->ino;
@@ -249,14 +274,16 @@ static void make_special(struct extractor *x, const struct ie_walk_entry *e,
 	if (S_ISCHR(ino->mode) || S_ISBLK(ino->mode)) {
 		if (!x->opts->devices) {
 			warn_at(x, e->path, "device node skipped (needs root)");
-			return;
+			return false;
 		}
 		dev = makedev(ino->rdev_major, ino->rdev_minor);
 	}
-	if (mknodat(dirfd, e->name, (ino->mode & S_IFMT) | 0600, dev))
+	if (mknodat(dirfd, e->name, (ino->mode & S_IFMT) | 0600, dev)) {
 		error_at(x, e->path, "mknod");
-	else
-		set_metadata(x, e, -1, dirfd);
+		return false;
+	}
+	set_metadata(x, e, -1, dirfd);
+	return true;
 }
 
 static int push_dirfd(struct extractor *x, unsigned int depth, int fd)
@@ -293,6 +320,7 @@ static int make_dir(struct extractor *x, const struct ie_walk_entry *e,
 static int visit(void *data, const struct ie_walk_entry *e)
 {
 	struct extractor *x = data;
+	bool made;
 	int dirfd;
 
 	if (!e->depth)
@@ -302,13 +330,18 @@ static int visit(void *data, const struct ie_walk_entry *e)
 		return make_dir(x, e, dirfd);
 	if (link_again(x, e, dirfd))
 		return 0;
-	remember_link(x, e);
 	if (S_ISREG(e->ino->mode))
-		make_regular(x, e, dirfd);
+		made = make_regular(x, e, dirfd);
 	else if (S_ISLNK(e->ino->mode))
-		make_symlink(x, e, dirfd);
+		made = make_symlink(x, e, dirfd);
 	else
-		make_special(x, e, dirfd);
+		made = make_special(x, e, dirfd);
+	/*
+	 * Only what exists can be linked to: a device node skipped without
+	 * root is skipped again at its other names, not linked to nothing.
+	 */
+	if (made)
+		remember_link(x, e);
 	return 0;
 }
 

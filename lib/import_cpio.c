@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "initerofs/erofs_format.h"
 #include "initerofs/import_cpio.h"
 
 #define NAME_MAX_BYTES	255
@@ -608,7 +609,7 @@ static int import_special(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	return 0;
 }
 
-/* Collects a symlink target (at most PATH_MAX bytes, checked by the reader). */
+/* Collects a symlink target (at most PATH_MAX bytes; over 4095 is dropped). */
 struct target_buf {
 	char text[IE_CPIO_PATH_MAX + 1];
 	size_t len;
@@ -645,6 +646,11 @@ static int import_symlink(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	inode = loc_inode(loc);
 	if (!inode && !t->text[0]) {
 		drop(imp, r, "empty symlink target (symlink fails with ENOENT)");
+		goto out;
+	}
+	/* symlink(2) takes at most PATH_MAX bytes with the NUL. */
+	if (!inode && strlen(t->text) > IE_MAX_SYMLINK) {
+		drop(imp, r, "symlink target over 4095 bytes (symlink fails with ENAMETOOLONG)");
 		goto out;
 	}
 	if (!inode) {

@@ -21,7 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "initerofs/erofs_format.h"
 #include "initerofs/importer.h"
+#include "initerofs/reader.h"
 
 #define MAX_FIELDS	64
 
@@ -32,6 +34,8 @@ struct manifest {
 	unsigned long line;
 	char *err;
 	size_t errlen;
+	/* Inodes a line named (not just made as a parent) -> that line. */
+	struct ie_nidmap named;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -138,11 +142,28 @@ static char *expand_env(const char *s)
 
 /* ---- placing entries ---------------------------------------------------- */
 
+/* A ".." component would climb out of where the line says it goes. */
+static bool has_dotdot(const char *name)
+{
+	const char *p = name;
+
+	while ((p = strstr(p, "..")) != NULL) {
+		if ((p == name || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+		p += 2;
+	}
+	return false;
+}
+
 /* Split @name into its parent directory (created if missing) and last part. */
 static int parent_of(struct manifest *m, const char *name,
 		     struct ie_inode **dir, const char **base)
 {
 	char *copy, *slash;
+
+	if (has_dotdot(name))
+		return fail(m, -EINVAL, "'%s': a '..' component is not allowed",
+			    name);
 
 	while (*name == '/')
 		name++;
@@ -172,6 +193,42 @@ static int parent_of(struct manifest *m, const char *name,
 	return 0;
 }
 
+/* Remember that the current line named @inode. */
+static int mark_named(struct manifest *m, struct ie_inode *inode)
+{
+	uint32_t *slot;
+	bool added;
+
+	slot = ie_nidmap_slot(&m->named, (uint64_t)(uintptr_t)inode, &added);
+	if (!slot)
+		return fail(m, -ENOMEM, "out of memory");
+	if (added)
+		*slot = m->line > UINT32_MAX ? UINT32_MAX : (uint32_t)m->line;
+	return 0;
+}
+
+/*
+ * Later entries silently replacing earlier ones (the cpio rule) is how a
+ * typo loses a file or a whole directory: a manifest names each path once.
+ */
+static int check_new_name(struct manifest *m, struct ie_inode *dir,
+			  const char *clean, const char *name)
+{
+	struct ie_dentry *old = ie_dir_lookup(dir, clean);
+	uint32_t *line;
+
+	if (!old)
+		return 0;
+	line = ie_nidmap_find(&m->named, (uint64_t)(uintptr_t)old->inode);
+	if (line)
+		return fail(m, -EEXIST, "'%s' was already given at line %u",
+			    name, *line);
+	/* Only parents are made without a line of their own. */
+	return fail(m, -EEXIST,
+		    "'%s' is already a directory (the parent of earlier entries): it cannot be replaced",
+		    name);
+}
+
 static int link_entry(struct manifest *m, const char *name,
 		      struct ie_inode *inode)
 {
@@ -190,12 +247,15 @@ static int link_entry(struct manifest *m, const char *name,
 			    NAME_MAX);
 	memcpy(clean, base, len);
 	clean[len] = '\0';
+	ret = check_new_name(m, dir, clean, name);
+	if (ret)
+		return ret;
 	ret = ie_dir_link(dir, clean, inode);
 	if (ret == -EINVAL)
 		return fail(m, ret, "name '%s' is not allowed here", name);
 	if (ret)
 		return fail(m, ret, "out of memory");
-	return 0;
+	return mark_named(m, inode);
 }
 
 /* "dir" for an existing directory updates it in place (keeps children). */
@@ -209,12 +269,19 @@ static int add_dir(struct manifest *m, char **f, int nf)
 	ret = parse_owner(m, f + 2, &tmp, S_IFDIR);
 	if (ret)
 		return ret;
+	if (has_dotdot(f[1]))
+		return fail(m, -EINVAL, "'%s': a '..' component is not allowed",
+			    f[1]);
 	inode = ie_tree_lookup(m->tree, f[1]);
 	if (inode && S_ISDIR(inode->mode)) {
+		/*
+		 * As the kernel does for a directory entry that exists
+		 * (lists are often concatenated, each with "dir /dev").
+		 */
 		inode->mode = tmp.mode;
 		inode->uid = tmp.uid;
 		inode->gid = tmp.gid;
-		return 0;
+		return mark_named(m, inode);
 	}
 	inode = ie_inode_new(tmp.mode);
 	if (!inode)
@@ -237,6 +304,10 @@ static int add_special(struct manifest *m, char **f, int nf, mode_t type)
 	if (type == S_IFLNK) {
 		ret = nf == 6 ? parse_owner(m, f + 3, inode, type) :
 		      fail(m, -EINVAL, "expected: slink NAME TARGET MODE UID GID");
+		if (!ret && strlen(f[2]) > IE_MAX_SYMLINK)
+			ret = fail(m, -ENAMETOOLONG,
+				   "symlink target of %zu bytes: the kernel reads at most %u",
+				   strlen(f[2]), IE_MAX_SYMLINK);
 		inode->symlink = ret ? NULL : strdup(f[2]);
 		if (!ret && !inode->symlink)
 			ret = fail(m, -ENOMEM, "out of memory");
@@ -405,6 +476,7 @@ int ie_import_manifest(struct ie_tree *tree, const char *path,
 		ret = fail(&m, -EIO, "read error");
 	free(line);
 	free(m.dir);
+	ie_nidmap_free(&m.named);
 	fclose(fp);
 	return ret;
 }

@@ -15,6 +15,7 @@
 
 struct scan {
 	const struct ie_initrd_ops *ops;
+	const struct ie_decompress_limits *limits;
 	void *ctx;
 	char *err;
 	size_t errlen;
@@ -190,7 +191,8 @@ static int scan_compressed(struct scan *sc, struct ie_stream *in)
 	ret = begin_segment(sc, c, in->pos);
 	if (ret)
 		return ret;
-	if (ie_decompress_open(&out, c, in, sc->err, sc->errlen))
+	if (ie_decompress_open_limited(&out, c, in, sc->limits, sc->err,
+				       sc->errlen))
 		return -1;
 	ie_errmsg(origin, sizeof(origin), "%s stream at offset %llu: uncompressed ",
 		  ie_compression_name(c), (unsigned long long)sc->seg.offset);
@@ -203,6 +205,14 @@ static int scan_compressed(struct scan *sc, struct ie_stream *in)
 int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
 		   void *ctx, char *err, size_t errlen)
 {
+	return ie_initrd_scan_limited(in, ops, ctx, NULL, err, errlen);
+}
+
+int ie_initrd_scan_limited(struct ie_stream *in,
+			   const struct ie_initrd_ops *ops, void *ctx,
+			   const struct ie_decompress_limits *limits,
+			   char *err, size_t errlen)
+{
 	struct scan *sc = calloc(1, sizeof(*sc));
 	int ret = 0;
 
@@ -211,6 +221,7 @@ int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
 		return -1;
 	}
 	sc->ops = ops;
+	sc->limits = limits;
 	sc->ctx = ctx;
 	sc->err = err;
 	sc->errlen = errlen;

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "initerofs/initrd.h"
 #include "initerofs/reader.h"
 #include "initerofs/superblock.h"
 #include "reader_internal.h"
@@ -33,16 +34,74 @@ int ie_image_set_error(struct ie_image *img, int errnum, const char *fmt, ...)
 	return errnum;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at @s that is not a control character
+ * (C0, DEL, C1), or 0 when its first byte must be escaped.
+ */
+static size_t printable_seq(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (*s >= 0x20 && *s < 0x7f)
+		return 1;
+	if (*s >= 0xc2 && *s <= 0xdf)
+		n = 2, cp = *s & 0x1f;
+	else if (*s >= 0xe0 && *s <= 0xef)
+		n = 3, cp = *s & 0x0f;
+	else if (*s >= 0xf0 && *s <= 0xf4)
+		n = 4, cp = *s & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond Unicode, C1 controls. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+	    (cp >= 0x80 && cp < 0xa0))
+		return 0;
+	return n;
+}
+
+void ie_escape_controls(const char *in, char *out, size_t outlen)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (!outlen)
+		return;
+	while (*s) {
+		size_t n = printable_seq(s);
+
+		if (n && o + n < outlen) {
+			memcpy(out + o, s, n);
+			o += n;
+			s += n;
+		} else if (!n && o + 4 < outlen) {
+			snprintf(out + o, 5, "\\x%02x", *s++);
+			o += 4;
+		} else {
+			break;
+		}
+	}
+	out[o] = '\0';
+}
+
 void ie_report(struct ie_report *rep, const char *fmt, ...)
 {
 	char msg[8192];	/* room for a path as deep as the kernel allows */
+	char safe[sizeof(msg) * 4];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	ie_escape_controls(msg, safe, sizeof(safe));
 	rep->problems++;
-	rep->problem(rep, msg);
+	rep->problem(rep, safe);
 }
 
 const struct ie_image_info *ie_image_super(const struct ie_image *img)
@@ -358,18 +417,20 @@ static int open_image(struct ie_image *img, const char *path,
 		      unsigned int flags)
 {
 	struct first_problem fp = { .rep.problem = keep_first };
-	int64_t base;
+	struct ie_initrd_image loc;
+	const char *why;
 	int ret;
 
 	ret = map_file(img, path);
 	if (ret)
 		return ret;
-	base = ie_locate_erofs(img->file, img->file_size);
-	if (base < 0)
+	why = ie_initrd_find_image(img->file, img->file_size, &loc);
+	if (why)
 		return ie_image_set_error(img, -EUCLEAN,
-					  "reader: %s: no EROFS superblock (magic 0x%08x at offset 1024) found",
-					  path, EROFS_MAGIC);
-	img->si.base = (uint64_t)base;
+					  "reader: %s: no EROFS superblock where the kernel looks for one (magic 0x%08x at offset 1024, or after the uncompressed cpio archives): found %s at offset %llu after %u cpio archive(s); the kernel would unpack this initrd as an initramfs",
+					  path, EROFS_MAGIC, why,
+					  (unsigned long long)loc.stop, loc.archives);
+	img->si.base = loc.offset;
 	img->si.file_size = img->file_size;
 	img->si.avail = img->file_size - img->si.base;
 	ret = load_super(img);

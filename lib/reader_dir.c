@@ -19,7 +19,7 @@
 
 #define DIRENT_SIZE	sizeof(struct erofs_dirent)
 #define MAX_SYMLINKS	40
-#define MAX_SYMLINK_LEN	4095
+#define MAX_SYMLINK_LEN	IE_MAX_SYMLINK
 
 static int bogus_block(struct ie_image *img, const struct ie_rinode *dir,
 		       uint64_t block, const char *what)

@@ -1,34 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Finding the EROFS image inside an initrd file.
+ * Finding the EROFS image inside an initrd file, exactly where the kernel
+ * finds it.
  *
- * A distribution initrd usually starts with an uncompressed cpio holding
- * CPU microcode (the kernel's early loader insists it comes first), so the
- * EROFS image is not always at offset 0. We walk the leading uncompressed
- * newc/crc cpio archives and the zero padding after them, as the kernel's
- * initrd scanner does, and look for the superblock magic 1024 bytes after
- * each candidate start. As a last resort every 4 KiB boundary is tried,
- * which covers prefixes we cannot walk (a compressed early archive).
+ * A distribution initrd usually starts with uncompressed cpio archives
+ * holding CPU microcode (the kernel's early loader insists they come
+ * first), so the EROFS image is not always at offset 0. This is a
+ * line-by-line mirror of find_image() in the kernel's init/initerofs.c
+ * (kernel/patches/0002): every reader (check, info, ls, cat, extract) must
+ * show the image the kernel boots and no other, or an audit can be fooled
+ * (a decoy superblock inside an early archive's file data, an image behind
+ * a compressed segment the kernel unpacks instead). Change both together.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "initerofs/decompress.h"
+#include "initerofs/initrd.h"
 #include "initerofs/reader.h"
 
 #define CPIO_HEADER_SIZE	110
-#define CPIO_FIELDS_AT		6
-#define CPIO_FIELD_LEN		8
-#define CPIO_FIELD_FILESIZE	6
-#define CPIO_FIELD_NAMESIZE	11
-
-static bool has_magic_at(const uint8_t *data, uint64_t size, uint64_t start)
-{
-	uint64_t pos = start + EROFS_SUPER_OFFSET;
-
-	return pos <= size && size - pos >= 4 &&
-	       ie_get_le32(data + pos) == EROFS_MAGIC;
-}
+#define CPIO_FILESIZE_AT	54
+#define CPIO_NAMESIZE_AT	94
+#define CPIO_TRAILER		"TRAILER!!!"
 
 static uint64_t align4(uint64_t v)
 {
@@ -36,13 +31,12 @@ static uint64_t align4(uint64_t v)
 }
 
 /* One 8-digit hex header field; false when a digit is not hex. */
-static bool cpio_field(const uint8_t *hdr, unsigned int index, uint32_t *val)
+static bool cpio_field(const uint8_t *p, uint32_t *val)
 {
-	const uint8_t *p = hdr + CPIO_FIELDS_AT + index * CPIO_FIELD_LEN;
 	uint32_t v = 0;
 	unsigned int i;
 
-	for (i = 0; i < CPIO_FIELD_LEN; i++) {
+	for (i = 0; i < 8; i++) {
 		uint8_t c = p[i];
 		unsigned int digit;
 
@@ -60,97 +54,95 @@ static bool cpio_field(const uint8_t *hdr, unsigned int index, uint32_t *val)
 	return true;
 }
 
-static bool is_cpio_header(const uint8_t *data, uint64_t size, uint64_t pos)
+/* As the kernel: "07070" then '1' or '2', at any offset. */
+static bool is_cpio_header(const uint8_t *buf, uint64_t len, uint64_t pos)
 {
-	return size - pos >= CPIO_HEADER_SIZE &&
-	       (!memcmp(data + pos, "070701", 6) ||
-		!memcmp(data + pos, "070702", 6));
+	return pos <= len && len - pos >= CPIO_HEADER_SIZE &&
+	       !memcmp(buf + pos, "07070", 5) &&
+	       (buf[pos + 5] == '1' || buf[pos + 5] == '2');
 }
 
 /*
- * Skip one cpio entry at @pos. Return the offset after it (4-aligned), or 0
- * when the header is malformed or runs past the end. *trailer is set when
- * the entry was the archive's TRAILER!!!.
+ * Skip the cpio archive at @pos without unpacking it. Return the offset
+ * just after its trailer entry, or 0 when the archive is malformed or does
+ * not end inside the buffer.
  */
-static uint64_t cpio_skip_entry(const uint8_t *data, uint64_t size,
-				uint64_t pos, bool *trailer)
+static uint64_t skip_cpio_archive(const uint8_t *buf, uint64_t len,
+				  uint64_t pos)
 {
-	const uint8_t *hdr = data + pos;
-	uint32_t namesize, filesize;
-	uint64_t name, end;
+	uint32_t filesize, namesize;
+	uint64_t name, data, next;
 
-	if (!cpio_field(hdr, CPIO_FIELD_NAMESIZE, &namesize) ||
-	    !cpio_field(hdr, CPIO_FIELD_FILESIZE, &filesize) || !namesize)
-		return 0;
-	name = pos + CPIO_HEADER_SIZE;
-	if (size - name < namesize)
-		return 0;
-	*trailer = namesize == sizeof("TRAILER!!!") &&
-		   !memcmp(data + name, "TRAILER!!!", namesize);
-	end = align4(name + namesize);
-	if (end > size || size - end < filesize)
-		return 0;
-	end = align4(end + filesize);
-	return end <= size ? end : size;
-}
-
-/*
- * Skip every entry of consecutive cpio archives starting at @pos and
- * return where the walk stopped (where something that is not a cpio
- * header, or zero padding, begins).
- */
-static uint64_t cpio_skip_archives(const uint8_t *data, uint64_t size,
-				   uint64_t pos)
-{
-	while (pos < size) {
-		uint64_t zeros = pos, next;
-		bool trailer = false;
-
-		while (zeros + 4 <= size && !ie_get_le32(data + zeros))
-			zeros += 4;
-		if (!is_cpio_header(data, size, zeros))
-			return pos;
-		next = cpio_skip_entry(data, size, zeros, &trailer);
-		if (!next)
-			return pos;
+	while (is_cpio_header(buf, len, pos)) {
+		if (!cpio_field(buf + pos + CPIO_FILESIZE_AT, &filesize) ||
+		    !cpio_field(buf + pos + CPIO_NAMESIZE_AT, &namesize))
+			return 0;
+		name = pos + CPIO_HEADER_SIZE;
+		if (!namesize || namesize > len - name)
+			return 0;
+		data = align4(name + namesize);
+		if (data > len || filesize > len - data)
+			return 0;
+		next = align4(data + filesize);
+		if (namesize == sizeof(CPIO_TRAILER) &&
+		    !memcmp(buf + name, CPIO_TRAILER, sizeof(CPIO_TRAILER)))
+			return next < len ? next : len;
 		pos = next;
 	}
-	return pos;
+	return 0;
 }
 
-/*
- * After the cpio archives come zero bytes: the padding and then, usually,
- * the image's own zeroed first 1024 bytes. The image may start at any
- * 4-byte aligned point of that run (GRUB and systemd-stub pad to 4).
- */
-static int64_t search_zero_run(const uint8_t *data, uint64_t size,
-			       uint64_t pos)
+static bool has_erofs_magic(const uint8_t *buf, uint64_t len, uint64_t pos)
 {
-	for (;;) {
-		if (has_magic_at(data, size, pos))
-			return (int64_t)pos;
-		if (pos + 4 > size || ie_get_le32(data + pos))
-			return -1;
-		pos += 4;
+	return pos <= len && len - pos >= 4 &&
+	       ie_get_le32(buf + pos) == EROFS_MAGIC;
+}
+
+const char *ie_initrd_find_image(const uint8_t *buf, uint64_t len,
+				 struct ie_initrd_image *loc)
+{
+	uint64_t segment = 0, pos;
+	enum ie_compression c;
+
+	*loc = (struct ie_initrd_image){ 0 };
+	while (segment < len) {
+		pos = segment;
+		while (pos < len && !buf[pos])
+			pos++;
+		loc->stop = pos;
+		if (pos == len)
+			break;
+		if (is_cpio_header(buf, len, pos)) {
+			segment = skip_cpio_archive(buf, len, pos);
+			if (!segment)
+				return "malformed or truncated cpio archive";
+			loc->archives++;
+			continue;
+		}
+		/* The image's zeroed first 1024 bytes were taken as padding. */
+		if (pos - segment >= EROFS_SUPER_OFFSET &&
+		    has_erofs_magic(buf, len, pos)) {
+			loc->offset = pos - EROFS_SUPER_OFFSET;
+			return NULL;
+		}
+		if (has_erofs_magic(buf, len, pos + EROFS_SUPER_OFFSET)) {
+			loc->offset = pos;
+			return NULL;
+		}
+		c = ie_compression_detect(buf + pos,
+					  len - pos < 8 ? (size_t)(len - pos) : 8);
+		return c == IE_COMPRESSION_UNKNOWN ? "unknown data" :
+						     ie_compression_name(c);
 	}
+	loc->stop = len;
+	return "end of the cpio archives";
 }
 
 int64_t ie_locate_erofs(const uint8_t *data, uint64_t size)
 {
-	uint64_t end, pos;
-	int64_t found;
+	struct ie_initrd_image loc;
 
-	if (has_magic_at(data, size, 0))
-		return 0;
-	if (!is_cpio_header(data, size, 0))
-		goto scan;
-	end = cpio_skip_archives(data, size, 0);
-	found = search_zero_run(data, size, end);
-	if (found >= 0)
-		return found;
-scan:
-	for (pos = 4096; pos + EROFS_SUPER_OFFSET + 4 <= size; pos += 4096)
-		if (has_magic_at(data, size, pos))
-			return (int64_t)pos;
-	return -1;
+	if (ie_initrd_find_image(data, size, &loc))
+		return -1;
+	return (int64_t)loc.offset;
 }

@@ -15,8 +15,7 @@
 #include "initerofs/reader.h"
 #include "reader_internal.h"
 
-/* Deeper than any path the kernel could open (PATH_MAX / 2). */
-#define MAX_DEPTH	2048
+#define MAX_DEPTH	IE_MAX_DEPTH
 
 struct child {
 	size_t name_off, name_len;	/* in the walk's name arena */
@@ -139,6 +138,9 @@ static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
 	bool added;
 	int ret;
 
+	/* Entries may be 2048 levels deep, no deeper (the writer's limit). */
+	if (dir->depth >= MAX_DEPTH)
+		why = "entry deeper than 2048 levels: skipped";
 	if (why) {
 		problem(w, why);
 		return 0;
@@ -169,10 +171,6 @@ static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
 	ret = w->ops->visit(w->ctx, &e);
 	if (ret < 0 || ret == IE_WALK_SKIP || !S_ISDIR(ino.mode))
 		return ret < 0 ? ret : 0;
-	if (e.depth >= MAX_DEPTH) {
-		problem(w, "tree deeper than 2048 levels: not descending");
-		return 0;
-	}
 	return walk_dir(w, &e);
 }
 
@@ -202,8 +200,18 @@ static int walk_dir(struct walker *w, const struct ie_walk_entry *dir)
 		w->path_len = saved;
 		w->path[saved] = '\0';
 	}
-	if (ret >= 0 && w->ops->leave)
-		ret = w->ops->leave(w->ctx, dir, nr_subdirs);
+	if (ret >= 0 && w->ops->leave) {
+		/*
+		 * dir->path pointed into w->path, which pushing a child's
+		 * name may have moved: hand out the buffer as it is now,
+		 * holding this directory's path again.
+		 */
+		struct ie_walk_entry here = *dir;
+
+		if (saved)
+			here.path = w->path;
+		ret = w->ops->leave(w->ctx, &here, nr_subdirs);
+	}
 out:
 	free(c.v);
 	free(c.names);

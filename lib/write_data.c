@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,10 +162,14 @@ static int open_source(struct job *j, int *fd, uint64_t *base, bool *own)
 
 static int short_read(struct job *j, int ret)
 {
+	char msg[PATH_MAX + 64];
+
 	if (ret == -ENODATA)
 		return job_fail(j, -EAGAIN, "%s: shrank during the build",
 				source_name(j->n->inode));
-	return job_fail(j, ret, "%s: read error", source_name(j->n->inode));
+	snprintf(msg, sizeof(msg), "%s: read error: %s",
+		 source_name(j->n->inode), strerror(-ret));
+	return job_fail(j, ret, "%s", msg);
 }
 
 /*
@@ -582,10 +587,12 @@ static int finish_compressed(struct writer *w, struct wnode *n, bool all_plain)
 /*
  * Copy @len bytes at @from of @fd to the end of the data area, inside the
  * kernel (copy_file_range(): no user buffer, a reflink where the file
- * systems allow it); through @buf where the kernel cannot.
+ * systems allow it); through @buf where the kernel cannot, or when it
+ * failed: read() and write() then say which side the error is on
+ * (*@writing), so that a full disk is not reported as a read error.
  */
 static int copy_range(struct writer *w, int fd, uint64_t from, uint64_t len,
-		      uint8_t *buf)
+		      uint8_t *buf, bool *writing)
 {
 	loff_t in = (loff_t)from;
 	loff_t out = (loff_t)(w->base + ((uint64_t)w->data_end << w->blkszbits));
@@ -600,15 +607,15 @@ static int copy_range(struct writer *w, int fd, uint64_t from, uint64_t len,
 			done = copy_file_range(fd, &in, w->fd, &out, chunk, 0);
 			if (done < 0 && errno == EINTR)
 				continue;
-			if (done < 0 && errno != EXDEV && errno != EINVAL &&
-			    errno != ENOSYS && errno != EOPNOTSUPP)
-				return -errno;
 			kernel = done >= 0;
 		}
 		if (!kernel) {
+			*writing = false;
 			ret = read_fd_range(fd, buf, chunk, (uint64_t)in);
-			if (!ret)
-				ret = wr_pwrite_fd(w->fd, buf, chunk, (uint64_t)out);
+			if (ret)
+				return ret;
+			*writing = true;
+			ret = wr_pwrite_fd(w->fd, buf, chunk, (uint64_t)out);
 			if (ret)
 				return ret;
 			done = (ssize_t)chunk;
@@ -627,7 +634,7 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 {
 	struct wnode *n = j->n;
 	uint64_t body = n->size - n->tail_len, base, pad;
-	bool own;
+	bool own, writing = false;
 	int fd, ret;
 
 	ret = open_source(j, &fd, &base, &own);
@@ -635,8 +642,11 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 		return ret;
 	ret = check_unchanged(j, fd, base);
 	if (!ret && body) {
-		ret = copy_range(w, fd, base, body, buf);
-		if (ret)
+		ret = copy_range(w, fd, base, body, buf, &writing);
+		if (ret && writing)
+			ret = job_fail(j, ret, "cannot write the image: %s",
+				       strerror(-ret));
+		else if (ret)
 			ret = short_read(j, ret);
 	}
 	pad = (w->blksz - (body & (w->blksz - 1))) & (w->blksz - 1);

@@ -78,6 +78,55 @@ struct walk_frame {
 	size_t next;
 };
 
+/*
+ * The path of the entry the walk is at ("/a/b"), for messages: the names
+ * each frame is at, cut to @len bytes (a 2049-level path is long).
+ */
+static void frame_path(const struct walk_frame *stack, size_t depth,
+		       char *out, size_t len)
+{
+	size_t i, o = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < depth && o + 1 < len; i++) {
+		const struct walk_frame *f = &stack[i];
+		int n = snprintf(out + o, len - o, "/%s",
+				 f->dir->sorted[f->next - 1]->name);
+
+		if (n < 0 || (size_t)n >= len - o) {
+			if (len > 4)
+				memcpy(out + len - 4, "...", 4);
+			return;
+		}
+		o += (size_t)n;
+	}
+}
+
+/*
+ * What the readers would refuse must not be written: a symlink target the
+ * kernel cannot read, entries deeper than the walkers go.
+ */
+static int check_reachable(struct writer *w, const struct walk_frame *stack,
+			   size_t depth, const struct ie_inode *child)
+{
+	size_t target = child->symlink ? strlen(child->symlink) : 0;
+	char path[256];
+
+	if (S_ISLNK(child->mode) && target > IE_MAX_SYMLINK) {
+		frame_path(stack, depth, path, sizeof(path));
+		return wr_fail(w, -ENAMETOOLONG,
+			       "%s: symlink target of %zu bytes: the kernel reads at most %u",
+			       path, target, IE_MAX_SYMLINK);
+	}
+	if (depth > IE_MAX_DEPTH) {
+		frame_path(stack, depth, path, sizeof(path));
+		return wr_fail(w, -ELOOP,
+			       "%s: entry %zu levels deep: images are read at most %u levels deep",
+			       path, depth, IE_MAX_DEPTH);
+	}
+	return 0;
+}
+
 /* Depth-first, children by name; hardlinked inodes at their first entry. */
 static int collect_nodes(struct writer *w)
 {
@@ -104,6 +153,9 @@ static int collect_nodes(struct writer *w)
 			continue;
 		}
 		child = f->dir->sorted[f->next++]->inode;
+		ret = check_reachable(w, stack, depth, child);
+		if (ret)
+			break;
 		if (child->priv)
 			continue;	/* another name of an inode already placed */
 		n = add_node(w, child);

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,18 +118,104 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 	return 0;
 }
 
-static int import_source(struct ie_tree *tree, const char *source,
-			 char *err, size_t errlen)
+/*
+ * A directory SOURCE must not hold IMAGE: the rename would replace an
+ * input file, and the next build would pack the image into itself.
+ */
+static int output_in_source_dir(const char *output, const char *source,
+				char *err, size_t errlen)
+{
+	char src[PATH_MAX], dir[PATH_MAX], *copy = strdup(output);
+	size_t len;
+
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	/* Unresolvable paths fail later with their own message. */
+	if (!realpath(source, src) || !realpath(dirname(copy), dir)) {
+		free(copy);
+		return 0;
+	}
+	free(copy);
+	len = strlen(src);
+	if (!strncmp(dir, src, len) &&
+	    (dir[len] == '\0' || dir[len] == '/' || len == 1)) {
+		snprintf(err, errlen,
+			 "%s: the output image is inside SOURCE %s: it would replace or become one of its files; write it elsewhere",
+			 output, source);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const char *path)
 {
 	struct stat st;
+
+	return !stat(path, &st) && st.st_dev == a->st_dev &&
+	       st.st_ino == a->st_ino;
+}
+
+/* The first file of the tree under @dir that is @out, or NULL. */
+static const char *tree_reads(const struct ie_inode *dir,
+			      const struct stat *out)
+{
+	size_t i;
+
+	for (i = 0; i < dir->nr_children; i++) {
+		const struct ie_inode *ino = dir->children[i].inode;
+		const char *found;
+
+		if (S_ISDIR(ino->mode)) {
+			found = tree_reads(ino, out);
+			if (found)
+				return found;
+		} else if (ino->data.kind == IE_DATA_PATH &&
+			   same_file(out, ino->data.path)) {
+			return ino->data.path;
+		}
+	}
+	return NULL;
+}
+
+/* Writing an existing IMAGE must not replace the manifest or its files. */
+static int output_is_input(const char *output, const char *manifest,
+			   const struct ie_tree *tree, char *err, size_t errlen)
+{
+	const char *input = NULL;
+	struct stat out;
+
+	if (stat(output, &out))
+		return 0;
+	if (same_file(&out, manifest))
+		input = manifest;
+	else
+		input = tree_reads(tree->root, &out);
+	if (!input)
+		return 0;
+	snprintf(err, errlen,
+		 "%s: the output image is the input file %s: it would be replaced; write it elsewhere",
+		 output, input);
+	return -EINVAL;
+}
+
+static int import_source(struct ie_tree *tree, const char *source,
+			 const char *output, char *err, size_t errlen)
+{
+	struct stat st;
+	int ret;
 
 	if (stat(source, &st)) {
 		snprintf(err, errlen, "%s: %s", source, strerror(errno));
 		return -errno;
 	}
-	if (S_ISDIR(st.st_mode))
-		return ie_import_dir(tree, source, err, errlen);
-	return ie_import_manifest(tree, source, err, errlen);
+	if (S_ISDIR(st.st_mode)) {
+		ret = output_in_source_dir(output, source, err, errlen);
+		return ret ? ret : ie_import_dir(tree, source, err, errlen);
+	}
+	ret = ie_import_manifest(tree, source, err, errlen);
+	return ret ? ret : output_is_input(output, source, tree, err, errlen);
 }
 
 static void print_stats(const struct build_args *a,
@@ -160,7 +248,7 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "initerofs build: out of memory\n");
 		return 1;
 	}
-	ret = import_source(tree, a.source, err, sizeof(err));
+	ret = import_source(tree, a.source, a.output, err, sizeof(err));
 	if (!ret && a.switch_root &&
 	    switch_root_step(CMD, tree, a.opts.force_mtime || a.opts.clamp_mtime ?
 			     a.opts.mtime : 0, a.source)) {

@@ -43,7 +43,12 @@
 #define IMAGE_ALIGN	4096
 #define MAX_WARNINGS	20	/* printed; the rest are only counted */
 
-enum { OPT_NO_EARLY = IMAGE_OPT_END, OPT_KEEP_SWITCH_ROOT };
+enum {
+	OPT_NO_EARLY = IMAGE_OPT_END,
+	OPT_KEEP_SWITCH_ROOT,
+	OPT_DECODER_MEMORY,
+	OPT_MAX_UNPACKED,
+};
 
 struct convert {
 	const char *input;		/* path, or "-" */
@@ -52,6 +57,7 @@ struct convert {
 	bool keep_switch_root;
 	bool quiet, verbose;
 	struct ie_write_options image;
+	struct ie_decompress_limits limits;
 
 	int in_fd, spool_fd;
 	struct ie_output out;		/* a temporary file until renamed */
@@ -82,7 +88,10 @@ static void usage(FILE *out)
 	      "      --keep-switch-root    keep the initrd's run-init and switch_root as they\n"
 	      "                            are (default: replace them by a program that can\n"
 	      "                            leave an EROFS root; stock ones kept in\n"
-	      "                            " IE_SR_STOCK_DIR ")\n",
+	      "                            " IE_SR_STOCK_DIR ")\n"
+	      "      --decoder-memory SIZE memory one decompressor may use (default 256M)\n"
+	      "      --max-unpacked SIZE   refuse a compressed segment that expands beyond\n"
+	      "                            SIZE bytes (K, M, G, T suffixes; default: no limit)\n",
 	      out);
 	fputs(image_options_help, out);
 	fputs("  -q, --quiet               do not list entries the kernel would not create\n"
@@ -100,6 +109,8 @@ static int parse_args(struct convert *c, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-early", no_argument, NULL, OPT_NO_EARLY },
 		{ "keep-switch-root", no_argument, NULL, OPT_KEEP_SWITCH_ROOT },
+		{ "decoder-memory", required_argument, NULL, OPT_DECODER_MEMORY },
+		{ "max-unpacked", required_argument, NULL, OPT_MAX_UNPACKED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -129,6 +140,15 @@ static int parse_args(struct convert *c, int argc, char **argv)
 			break;
 		case OPT_KEEP_SWITCH_ROOT:
 			c->keep_switch_root = true;
+			break;
+		case OPT_DECODER_MEMORY:
+		case OPT_MAX_UNPACKED:
+			if (ie_parse_size(optarg, opt == OPT_MAX_UNPACKED ?
+					  &c->limits.output : &c->limits.memory) ||
+			    (opt == OPT_DECODER_MEMORY && !c->limits.memory)) {
+				fprintf(stderr, CMD ": bad size '%s'\n", optarg);
+				return 2;
+			}
 			break;
 		case 'q':
 			c->quiet = true;
@@ -321,7 +341,8 @@ static int import_all(struct convert *c)
 		fprintf(stderr, CMD ": out of memory\n");
 		return 1;
 	}
-	if (ie_initrd_scan(&c->in, &ops, c, c->err, sizeof(c->err)) ||
+	if (ie_initrd_scan_limited(&c->in, &ops, c, &c->limits, c->err,
+				   sizeof(c->err)) ||
 	    ie_cpio_import_finish(c->imp, c->err, sizeof(c->err))) {
 		fprintf(stderr, CMD ": %s: %s\n", c->input, c->err);
 		return 1;

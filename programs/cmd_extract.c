@@ -28,7 +28,8 @@ static void usage(FILE *out)
 		"Symbolic links are created, never followed.\n\n"
 		"Run as root, it also restores ownership and creates device nodes;\n"
 		"otherwise device nodes are skipped with a warning.\n\n"
-		"      --no-owner    do not restore uid/gid, even as root\n"
+		"      --no-owner    do not restore uid/gid, even as root (setuid/setgid\n"
+		"                    bits and file capabilities are then dropped)\n"
 		"      --no-xattrs   do not restore extended attributes\n"
 		"  -q, --quiet       do not print warnings\n"
 		"  -h, --help        show this help\n");

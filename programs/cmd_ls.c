@@ -65,7 +65,7 @@ static void print_long(struct ie_image *img, const struct ie_rinode *ino,
 	if (S_ISLNK(ino->mode)) {
 		char *target;
 
-		if (!ie_file_read_all(img, ino, 4095, &target)) {
+		if (!ie_file_read_all(img, ino, IE_MAX_SYMLINK, &target)) {
 			printf(" -> %s", target);
 			free(target);
 		} else {

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "stream.h"
 
@@ -50,8 +51,34 @@ const char *ie_compression_name(enum ie_compression c);
 /** ie_compression_supported() - whether ie_decompress_open() can read it. */
 bool ie_compression_supported(enum ie_compression c);
 
+/*
+ * What one compressed stream may cost, against decompression bombs: a
+ * 188-byte lzma header can ask for a 4 GiB dictionary, a zstd frame for a
+ * 2 GiB window, and a few kilobytes of gzip expand to gigabytes.
+ */
+struct ie_decompress_limits {
+	/* Decoder memory (lzma/xz dictionary, zstd window); 0: the default. */
+	uint64_t memory;
+	/* Decompressed bytes per stream; 0: no limit. */
+	uint64_t output;
+};
+
+/*
+ * Far above what real initramfs compressors use (xz -9: 64 MiB, zstd -19:
+ * 8 MiB, zstd --long: 128 MiB) and what the zstd tool accepts without
+ * being told (128 MiB).
+ */
+#define IE_DECOMPRESS_MEMORY_DEFAULT	(256ULL << 20)
+
 /**
- * ie_decompress_open() - make @out the stream of bytes decompressed from @in.
+ * ie_parse_size() - parse "123", "64K", "256M", "2G", "1T" (powers of 1024).
+ * Return: 0, or -1 for anything else or an overflow.
+ */
+int ie_parse_size(const char *s, uint64_t *v);
+
+/**
+ * ie_decompress_open() - make @out the stream of bytes decompressed from @in,
+ * within the default limits (ie_decompress_open_limited()).
  * @out:	uninitialised stream; on success it must be closed with
  *		ie_decompress_close()
  * @c:		the compression, as detected at @in's current position
@@ -68,6 +95,16 @@ bool ie_compression_supported(enum ie_compression c);
  */
 int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 		       struct ie_stream *in, char *err, size_t errlen);
+
+/**
+ * ie_decompress_open_limited() - ie_decompress_open() within @limits (NULL:
+ * the defaults). A stream over a limit fails its read with a message that
+ * names the limit and the amount asked for.
+ */
+int ie_decompress_open_limited(struct ie_stream *out, enum ie_compression c,
+			       struct ie_stream *in,
+			       const struct ie_decompress_limits *limits,
+			       char *err, size_t errlen);
 
 /** ie_decompress_close() - free the decompressor and @out's buffer. */
 void ie_decompress_close(struct ie_stream *out);

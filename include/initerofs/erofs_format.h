@@ -26,6 +26,16 @@
 #define EROFS_SUPER_OFFSET		1024
 #define EROFS_SUPER_SIZE		128
 
+/*
+ * Limits every reader here enforces and the writer therefore respects, so
+ * that no image it writes is one its own readers refuse: a symlink target
+ * is read in one page by the kernel (at most 4095 bytes, plus the NUL);
+ * trees are walked at most 2048 levels deep (PATH_MAX / 2: a deeper path
+ * cannot be opened in one call anyway).
+ */
+#define IE_MAX_SYMLINK			4095
+#define IE_MAX_DEPTH			2048
+
 /* Compat features: an older reader may ignore them. */
 #define EROFS_COMPAT_SB_CHKSUM		0x00000001u
 #define EROFS_COMPAT_MTIME		0x00000002u

@@ -72,6 +72,15 @@ int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
 		   void *ctx, char *err, size_t errlen);
 
 /**
+ * ie_initrd_scan_limited() - ie_initrd_scan() with every compressed segment
+ * decompressed within @limits (NULL: the defaults; see decompress.h).
+ */
+int ie_initrd_scan_limited(struct ie_stream *in,
+			   const struct ie_initrd_ops *ops, void *ctx,
+			   const struct ie_decompress_limits *limits,
+			   char *err, size_t errlen);
+
+/**
  * ie_cpio_path_is_early() - whether an archive member named @name belongs
  * in an early-loader archive: the root, the directories on the way to the
  * loaders' folders, anything inside them, and dracut's "early_cpio" marker.
@@ -93,5 +102,26 @@ bool ie_cpio_path_is_early(const char *name, bool *loader_file);
  */
 int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len, char *err,
 			   size_t errlen);
+
+/* Where ie_initrd_find_image() found the image, or stopped looking. */
+struct ie_initrd_image {
+	uint64_t offset;	/* of the image (its first byte, not the magic) */
+	uint64_t stop;		/* where the walk stopped when nothing was found */
+	unsigned int archives;	/* uncompressed cpio archives walked before */
+};
+
+/**
+ * ie_initrd_find_image() - find the EROFS image in an initrd held in memory,
+ * exactly as the kernel's find_image() (init/initerofs.c) does: skip zero
+ * bytes, skip whole uncompressed cpio archives by their headers, then the
+ * superblock magic must be either the first non-zero byte after 1024 or
+ * more zero bytes, or 1024 bytes after the first non-zero byte. Anything
+ * else (a compressed segment, a malformed archive, data without the magic)
+ * means the kernel unpacks the initrd as an initramfs, and so no image.
+ * Return: NULL when found (@loc->offset), else what was found instead (a
+ * compression name, "unknown data", ...) at @loc->stop.
+ */
+const char *ie_initrd_find_image(const uint8_t *buf, uint64_t len,
+				 struct ie_initrd_image *loc);
 
 #endif /* INITEROFS_INITRD_H */

@@ -106,7 +106,18 @@ struct ie_report {
 	unsigned long problems;		/* incremented by ie_report() */
 };
 
-/** ie_report() - format a problem and hand it to @rep->problem. */
+/**
+ * ie_escape_controls() - copy @in to @out (@outlen bytes, NUL-terminated,
+ * truncated if needed), writing control characters (C0, DEL, C1) and bytes
+ * that are not valid UTF-8 as "\\xNN", so that names taken from an image
+ * cannot drive the terminal they are printed on.
+ */
+void ie_escape_controls(const char *in, char *out, size_t outlen);
+
+/**
+ * ie_report() - format a problem, escape its control characters
+ * (ie_escape_controls()) and hand it to @rep->problem.
+ */
 void ie_report(struct ie_report *rep, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -121,10 +132,8 @@ unsigned long ie_super_verify(struct ie_image *img, struct ie_report *rep);
 /**
  * ie_locate_erofs() - find where an EROFS image starts in @data.
  *
- * Tries offset 0, then the end of a run of uncompressed newc/crc cpio
- * archives separated by zero padding (the early-microcode layout), then
- * every 4 KiB boundary.
- * Return: the offset, or -1 when no superblock magic was found.
+ * Where the kernel finds it: see ie_initrd_find_image() (initrd.h).
+ * Return: the offset, or -1 when the kernel would find no image.
  */
 int64_t ie_locate_erofs(const uint8_t *data, uint64_t size);
 

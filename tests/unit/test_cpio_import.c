@@ -377,6 +377,37 @@ static void test_big_file_streams_to_spool(void **state)
 	buf_free(&b);
 }
 
+/*
+ * A symlink target over 4095 bytes: symlink(2) fails, the kernel makes no
+ * link; the importer used to keep it and the writer then emitted an image
+ * its own readers refuse (issue 12).
+ */
+static void test_symlink_target_too_long(void **state)
+{
+	struct fixture *f = *state;
+	char *target = malloc(4097);
+	struct buf b = { 0 };
+
+	memset(target, 't', 4096);
+	target[4096] = '\0';
+	{
+		struct centry e[] = {
+			{ .name = "long", .mode = S_IFLNK | 0777, .data = target },
+			{ .name = "ok", .mode = S_IFLNK | 0777, .data = target + 1 },
+		};
+
+		add_all(&b, e, 2);
+	}
+	cpio_trailer(&b);
+	import_ok(f, &b);
+	assert_null(ie_tree_lookup(f->tree, "/long"));
+	assert_int_equal(get(f, "/ok")->size, 4095);
+	assert_int_equal(f->warnings, 1);
+	assert_non_null(strstr(f->last_warning, "over 4095 bytes"));
+	buf_free(&b);
+	free(target);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +419,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_big_file_streams_to_spool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_target_too_long, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

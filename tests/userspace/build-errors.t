@@ -39,7 +39,33 @@ manifest "file /$(printf 'n%.0s' $(seq 256)) src-file 0644 0 0"
 refuse "name over 255 bytes" "m\.txt:4: name 'n+' is over 255 bytes" "$WORK/m.txt"
 manifest 'slink /bin/x/y target 0777 0 0'
 printf 'file /bin/x src-file 0644 0 0\nslink /bin/x/y t 0777 0 0\n' >>"$WORK/m.txt"
-refuse "entry below a file" "m\.txt:6: .*not a directory" "$WORK/m.txt"
+refuse "file replacing an implicit parent" "m\.txt:5: '/bin/x' is already a directory" "$WORK/m.txt"
+manifest 'file /bin/x src-file 0644 0 0'
+echo 'slink /bin/x/y t 0777 0 0' >>"$WORK/m.txt"
+refuse "entry below a file" "m\.txt:5: .*not a directory" "$WORK/m.txt"
+manifest "slink /bin/long $(printf 't%.0s' $(seq 4096)) 0777 0 0"
+refuse "symlink target over 4095 bytes" "m\.txt:4: symlink target of 4096 bytes: the kernel reads at most 4095" "$WORK/m.txt"
+# Quirks once accepted silently (issue 12): a path given twice, '..', a
+# file replacing a directory (and its children), a directory a symlink.
+manifest 'dir /.. 0700 0 0'
+refuse "dir /.." "m\.txt:4: '/\.\.': a '\.\.' component is not allowed" "$WORK/m.txt"
+manifest 'file /bin/../x src-file 0644 0 0'
+refuse "'..' inside a path" "m\.txt:4: '/bin/\.\./x': a '\.\.' component" "$WORK/m.txt"
+manifest 'file /x src-file 0644 0 0'
+echo 'file /x src-file 0600 0 0' >>"$WORK/m.txt"
+refuse "duplicate path" "m\.txt:5: '/x' was already given at line 4" "$WORK/m.txt"
+manifest 'file /d/f src-file 0644 0 0'
+echo 'file /d src-file 0644 0 0' >>"$WORK/m.txt"
+refuse "file replacing a parent directory" "m\.txt:5: '/d' is already a directory" "$WORK/m.txt"
+manifest 'slink /l target 0777 0 0'
+echo 'dir /l 0755 0 0' >>"$WORK/m.txt"
+refuse "directory replacing a symlink" "m\.txt:5: '/l' was already given at line 4" "$WORK/m.txt"
+manifest 'file /d/f src-file 0644 0 0'
+echo 'dir /d 0700 0 0' >>"$WORK/m.txt"
+"$INITEROFS" build -o "$WORK/out/img" "$WORK/m.txt" >/dev/null 2>&1 &&
+	"$INITEROFS" ls -l "$WORK/out/img" / | grep -q '^drwx------ .* d$'
+ok $? "a later dir line for a parent sets its mode (still allowed)"
+rm -f "$WORK/out/img"
 manifest 'file /bin/x src-file 0644 -1 0'
 refuse "negative uid" "m\.txt:4: bad uid '-1'" "$WORK/m.txt"
 manifest 'nod /dev/big 0600 0 0 c 4096 1'
@@ -115,6 +141,47 @@ out=$("$INITEROFS" build -o "$WORK/no-such-dir/img" "$WORK/tree" 2>&1)
 [ $? -ne 0 ]
 ok $? "output folder missing: fails"
 like "$out" "cannot create .*no-such-dir/img" "output folder missing: says why"
+
+# The output must not be one of the inputs (issue 12: `build -o SRC/a SRC`
+# silently replaced SRC/a): inside a directory SOURCE, even through a
+# symlink or "..", or the manifest itself, or a file a manifest packs.
+mkdir -p "$WORK/in/sub"
+echo keep >"$WORK/in/a"
+ln -s in "$WORK/in-link"
+for o in "$WORK/in/a" "$WORK/in/new.img" "$WORK/in/sub/../a" "$WORK/in-link/sub/x.img"; do
+	out=$("$INITEROFS" build -o "$o" "$WORK/in" 2>&1)
+	[ $? -eq 1 ] && [ "$(cat "$WORK/in/a")" = keep ] && [ ! -e "$WORK/in/new.img" ] &&
+		[ ! -e "$WORK/in/sub/x.img" ] && no_leftovers "$WORK/in"
+	ok $? "output $o inside SOURCE: refused, input intact" || diag "$out"
+	like "$out" "output image is inside SOURCE" "output $o inside SOURCE: says why"
+done
+printf 'file /a %s 0644 0 0\n' "$WORK/in/a" >"$WORK/in.m"
+cp "$WORK/in.m" "$WORK/in.m.orig"
+out=$("$INITEROFS" build -o "$WORK/in.m" "$WORK/in.m" 2>&1)
+[ $? -eq 1 ] && cmp -s "$WORK/in.m" "$WORK/in.m.orig"
+ok $? "output is the manifest: refused, manifest intact" || diag "$out"
+out=$("$INITEROFS" build -o "$WORK/in/a" "$WORK/in.m" 2>&1)
+[ $? -eq 1 ] && [ "$(cat "$WORK/in/a")" = keep ]
+ok $? "output is a file the manifest packs: refused, file intact" || diag "$out"
+like "$out" "output image is the input file .*in/a" "output is a packed file: says which"
+"$INITEROFS" build -o "$WORK/out/next-to.img" "$WORK/in" >/dev/null 2>&1
+ok $? "output next to SOURCE (not inside): built"
+
+# A full disk is a write error with its errno, not "read error" (issue 12:
+# copy_file_range()'s ENOSPC was reported as the source's read error).
+mkdir "$WORK/full" "$WORK/bigsrc"
+head -c 2M /dev/urandom >"$WORK/bigsrc/big"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=256k tmpfs "$WORK/full" 2>/dev/null; then
+	for z in none lz4; do
+		out=$("$INITEROFS" build -z $z -o "$WORK/full/img" "$WORK/bigsrc" 2>&1)
+		[ $? -eq 1 ] && [ -z "$(ls -A "$WORK/full")" ]
+		ok $? "full disk (-z $z): fails, nothing left" || diag "$out"
+		like "$out" "cannot write the image: No space left on device" "full disk (-z $z): says so"
+	done
+	umount "$WORK/full"
+else
+	for i in 1 2 3 4; do skip "a full disk needs root to mount a small tmpfs"; done
+fi
 
 # And an existing image is left alone when a build fails.
 echo old >"$WORK/out/img"

@@ -19,6 +19,8 @@ mkdir "$src/escapf" "$src/up"
 echo trap > "$src/escapf/x"
 echo trap > "$src/up/x"
 mkfifo "$src/fifo"
+echo run > "$src/suid"
+chmod 6755 "$src/suid"
 is_root && mknod "$src/null" c 1 3
 img=$RT_TMP/img
 "$I" build -z lz4 -o "$img" "$src" > /dev/null 2>&1 ||
@@ -101,14 +103,38 @@ fi
 
 # Hostile images: nothing may land outside DIR.
 mkdir -p "$RT_TMP/outside"
+as_user() {	# COMMAND...: as an ordinary user (nobody), when we can switch
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+can_switch() { is_root && command -v setpriv > /dev/null; }
 hostile() {	# DESCRIPTION: extract $RT_TMP/hostile, check nothing escaped
-	rm -rf "$RT_TMP/hx"
-	timeout 30 "$I" extract -q "$RT_TMP/hostile" "$RT_TMP/hx" > /dev/null 2>&1
-	rc=$?
-	assert "$1: extract exits 0 or 1" test "$rc" -le 1
-	assert "$1: nothing written outside DIR" \
-		test -z "$(ls -A "$RT_TMP/outside")" -a ! -e "$RT_TMP/x" -a ! -e "$RT_TMP/sub"
-	rm -rf "$RT_TMP/hx"
+	local who
+	for who in root user; do
+		[ $who = user ] && ! can_switch && continue
+		rm -rf "$RT_TMP/hx"
+		chmod 0777 "$RT_TMP/outside"
+		if [ $who = root ]; then
+			timeout 30 "$I" extract -q "$RT_TMP/hostile" "$RT_TMP/hx" > /dev/null 2>&1
+		else
+			chmod 0777 "$RT_TMP"
+			chmod 0644 "$RT_TMP/hostile"
+			timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$I" extract -q "$RT_TMP/hostile" "$RT_TMP/hx" > /dev/null 2>&1
+		fi
+		rc=$?
+		assert "$1 ($who): extract exits 0 or 1 within 30 s" test "$rc" -le 1
+		assert "$1 ($who): nothing written outside DIR" \
+			test -z "$(ls -A "$RT_TMP/outside")" -a ! -e "$RT_TMP/x" -a ! -e "$RT_TMP/sub"
+		rm -rf "$RT_TMP/hx"
+	done
+	chmod 0755 "$RT_TMP"
+}
+le() {	# VALUE BYTES: little-endian hex
+	local v=$1 n=$2 out= i
+	for ((i = 0; i < n; i++)); do
+		out+=$(printf '%02x' $((v & 255)))
+		v=$((v >> 8))
+	done
+	echo "$out"
 }
 # "escapf" renamed to "escape": a directory with the name of the symlink
 # pointing out; its file must not go through the symlink.
@@ -130,4 +156,34 @@ cp "$img" "$RT_TMP/hostile"
 hostile "an entry named '..'"
 assert "extract refuses it rather than dropping the entry quietly" test "$rc" -eq 1
 assert "check reports it" grep -q 'more than one' <("$I" check "$RT_TMP/hostile" 2>&1)
+# A directory loop: /dir/sub's dirent pointing back at /dir, and at the root.
+for target in /dir /; do
+	cp "$img" "$RT_TMP/hostile"
+	"$C" poke "$RT_TMP/hostile" "$("$C" locate "$img" dirent /dir sub | cut -d' ' -f1)" \
+		"$(le "$("$C" nid "$img" "$target")" 8)"
+	"$C" fixsum "$RT_TMP/hostile"
+	hostile "a directory loop back to $target"
+	assert "extract refuses the loop to $target" test "$rc" -eq 1
+done
+
+# Setuid/setgid bits: kept by root (owners restored), dropped without
+# owners (--no-owner, or as an ordinary user): a file must never become
+# setuid for whoever extracted it (issue 12).
+rm -rf "$RT_TMP/sx"
+"$I" extract -q "$img" "$RT_TMP/sx" && is_root &&
+	test "$(stat -c %a "$RT_TMP/sx/suid")" = 6755
+assert "root keeps setuid/setgid with owners" test $? -eq 0 -o "$(id -u)" -ne 0
+rm -rf "$RT_TMP/sx"
+"$I" extract -q --no-owner "$img" "$RT_TMP/sx"
+assert "--no-owner drops setuid/setgid" test "$(stat -c %a "$RT_TMP/sx/suid")" = 755
+rm -rf "$RT_TMP/sx"
+if can_switch; then
+	chmod 0777 "$RT_TMP"
+	as_user "$I" extract -q "$img" "$RT_TMP/sx"
+	assert "an ordinary user's extract drops setuid/setgid" \
+		test "$(stat -c %a "$RT_TMP/sx/suid")" = 755
+	chmod 0755 "$RT_TMP"
+else
+	skip "extract as an ordinary user (needs root and setpriv to switch)"
+fi
 rt_done
