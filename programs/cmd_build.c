@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "image_options.h"
+#include "progress.h"
 #include "initerofs/importer.h"
 #include "initerofs/writer.h"
 
@@ -28,6 +29,7 @@ static const char usage_head[] =
 "  -o, --output IMAGE        image to write (through a temporary file)\n";
 
 static const char usage_tail[] =
+"  -q, --quiet               no progress line, no summary\n"
 "  -v, --verbose             print what was written\n"
 "  -h, --help                show this help\n"
 "\n"
@@ -37,6 +39,7 @@ static const char usage_tail[] =
 static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	IMAGE_LONG_OPTIONS,
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -46,7 +49,7 @@ struct build_args {
 	struct ie_write_options opts;
 	const char *output;
 	const char *source;
-	bool verbose;
+	bool quiet, verbose;
 };
 
 static int bad(const char *fmt, const char *arg)
@@ -67,6 +70,9 @@ static int parse_option(struct build_args *a, int c, const char *arg)
 	switch (c) {
 	case 'o':
 		a->output = arg;
+		return 0;
+	case 'q':
+		a->quiet = true;
 		return 0;
 	case 'v':
 		a->verbose = true;
@@ -90,7 +96,7 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 	if (ret)
 		return ret;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:vh" IMAGE_SHORT_OPTIONS,
+	while ((c = getopt_long(argc, argv, "o:qvh" IMAGE_SHORT_OPTIONS,
 				long_options, NULL)) != -1) {
 		ret = parse_option(a, c, optarg);
 		if (ret)
@@ -137,6 +143,7 @@ int cmd_build(int argc, char **argv)
 {
 	struct build_args a = { 0 };
 	struct ie_write_stats stats;
+	struct progress progress;
 	struct ie_tree *tree;
 	char err[ERR_MAX] = "";
 	int ret;
@@ -149,10 +156,14 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "initerofs build: out of memory\n");
 		return 1;
 	}
+	progress_init(&progress, CMD, a.quiet);
 	ret = import_source(tree, a.source, err, sizeof(err));
-	if (!ret)
+	if (!ret) {
+		progress_attach(&progress, &a.opts);
 		ret = ie_write_image(tree, &a.opts, a.output, &stats, err,
 				     sizeof(err));
+		progress_end(&progress);
+	}
 	ie_tree_free(tree);
 	if (ret) {
 		fprintf(stderr, "initerofs build: %s\n",
@@ -161,5 +172,6 @@ int cmd_build(int argc, char **argv)
 	}
 	if (a.verbose)
 		print_stats(&a, &stats);
+	progress_summary(&progress, a.output, stats.data_bytes, &stats);
 	return 0;
 }
