@@ -241,6 +241,11 @@ static int verdict_from_config(const struct request *r, const char *v,
 		       v, k->source);
 		return 1;
 	}
+	if (k->erofs != KV_YES || k->overlay != KV_YES) {
+		printf("no: %s has CONFIG_INITEROFS=y but not EROFS and overlayfs built in (CONFIG_EROFS_FS=y, CONFIG_OVERLAY_FS=y) in %s\n",
+		       v, k->source);
+		return 1;
+	}
 	if (r->alg) {
 		alg_needs(r->alg, &sym, &off);
 		if (sym && *(enum kval *)((char *)k + off) != KV_YES) {

@@ -10,8 +10,8 @@
 # (SOURCE_DATE_EPOCH); a kernel without CONFIG_INITEROFS=y keeps its cpio;
 # opted out, cpio again; a /boot too small for the EROFS step keeps a
 # complete initrd and says why. Debian's kernel is not built with the
-# series: "a kernel with CONFIG_INITEROFS=y" is that kernel with the line
-# added to its /boot/config-*, which is all the hooks read. Booting these
+# series: "a kernel with CONFIG_INITEROFS=y" is that kernel with the lines
+# the series sets added to its /boot/config-*, which is all the hooks read. Booting these
 # initrds is tests/boot's business.
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
@@ -128,7 +128,8 @@ like "$out" "CONFIG_INITEROFS=y is not in /boot/config-" "...says the kernel lac
 is_cpio_initrd "$initrd"
 ok $? "...and keeps the cpio initrd"
 
-echo CONFIG_INITEROFS=y >>"$boot/config-$kver"
+# What the series' Kconfig needs, built in, as such a kernel's config says.
+printf 'CONFIG_INITEROFS=y\nCONFIG_EROFS_FS=y\nCONFIG_OVERLAY_FS=y\n' >>"$boot/config-$kver"
 out=$(in_root initerofs info --kernel "$kver")
 ok $? "initerofs info --kernel: yes, with CONFIG_INITEROFS=y" || diag "$out"
 out=$(uinit -c -k "$kver")

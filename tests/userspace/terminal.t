@@ -63,6 +63,10 @@ ok $? "...also from a gzip configuration (/proc/config.gz)"
 out=$("$INITEROFS" info --kernel -z lzma --config "$WORK/yes.config" 6.12.0-test)
 is $? 1 "without CONFIG_EROFS_FS_ZIP_LZMA, -z lzma: exit 1"
 like "$(tail -n 1 <<<"$out")" "^no: .*CONFIG_EROFS_FS_ZIP_LZMA=y is not in" "...says which symbol"
+printf 'CONFIG_INITEROFS=y\nCONFIG_EROFS_FS=m\nCONFIG_OVERLAY_FS=y\n' >"$WORK/mod.config"
+out=$("$INITEROFS" info --kernel --config "$WORK/mod.config" 6.12.0-test)
+is $? 1 "EROFS as a module: exit 1"
+like "$(tail -n 1 <<<"$out")" "^no: .*not EROFS and overlayfs built in" "...says why"
 out=$("$INITEROFS" info --kernel --config "$WORK/no.config" 6.12.0-test)
 is $? 1 "CONFIG_INITEROFS not set: exit 1"
 like "$(tail -n 1 <<<"$out")" "^no: 6.12.0-test cannot boot an EROFS initrd: CONFIG_INITEROFS=y is not in" "...verdict no"
