@@ -22,7 +22,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root (mmdebstrap, chroot, mounts)"
 	exit 0
 fi
-for t in mmdebstrap dpkg-buildpackage lintian unshare; do
+[ -x programs/initerofs ] || make -s -j2 >/dev/null 2>&1
+for t in mmdebstrap dpkg-buildpackage lintian unshare programs/initerofs; do
 	command -v $t >/dev/null || { echo "1..0 # SKIP no $t (scripts/install-deps)"; exit 0; }
 done
 # Every mount below dies with this private mount namespace.
@@ -84,7 +85,9 @@ in_root() {
 }
 # is_erofs PATH_IN_ROOT; is_cpio_initrd HOST_PATH: a cpio initrd that
 # starts with our microcode archive.
-is_erofs() { in_root initerofs check -q "$1" >/dev/null 2>&1; }
+# (This tree's programs/initerofs, so that it also works once the package
+# is removed.)
+is_erofs() { "$TOP/programs/initerofs" check -q "$root$1" >/dev/null 2>&1; }
 is_cpio_initrd() {
 	! is_erofs "${1#"$root"}" && cmp -s -n "$ucode_size" "$root/root/ucode.cpio" "$1"
 }
@@ -254,5 +257,27 @@ installed=$(find "$boot/0123456789abcdef0123456789abcdef" -name 'initrd*' -type 
 ok $? "...installs an EROFS initrd ($installed)" || diag "$out"
 cmp -s "$WORK/before-ki" "$initrd" && is_cpio_initrd "$initrd"
 ok $? "...without touching /boot/initrd.img-$kver"
+
+# --- removal -------------------------------------------------------------
+echo INITEROFS=yes >"$conf"
+out=$(uinit -u -k "$kver")
+is_erofs "$rinitrd"
+ok $? "opted in again: EROFS" || diag "$out"
+out=$(in_root dpkg -r initerofs 2>&1)
+ok $? "dpkg -r initerofs" || diag "$out"
+[ -x "$root/etc/initramfs/post-update.d/00-initerofs" ] && [ -f "$conf" ]
+ok $? "...leaves the configuration files"
+out=$(uinit -u -k "$kver")
+ok $? "...and update-initramfs still succeeds" || diag "$out"
+is_cpio_initrd "$initrd"
+ok $? "...writing a cpio initrd"
+out=$(in_root dpkg --purge initerofs 2>&1)
+ok $? "dpkg --purge initerofs" || diag "$out"
+[ ! -e "$root/etc/initramfs/post-update.d/00-initerofs" ] && [ ! -e "$conf" ] &&
+	[ ! -e "$root/etc/dracut.conf.d/initerofs.conf" ] && [ ! -e "$root/etc/kernel/initerofs.conf" ]
+ok $? "...removes them"
+out=$(uinit -u -k "$kver")
+is_cpio_initrd "$initrd"
+ok $? "...and the next update writes a cpio initrd" || diag "$out"
 
 done_testing
