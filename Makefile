@@ -5,7 +5,9 @@
 #   make                 library + programs/initerofs
 #   make check           every tests/unit/*.c as its own program, run plainly
 #                        and again under ASan + UBSan
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR=: the command, its man
+#                        page, bash completion, and the initrd generator
+#                        hooks (inactive until configured: docs/debian.md)
 #   make WERROR=1        warnings are errors (CI)
 #   make fuzz            libFuzzer targets build/fuzz/fuzz_* (clang, ASan,
 #                        UBSan) from tests/fuzz/fuzz_*.c; see docs/fuzzing.md
@@ -14,6 +16,12 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/lib/initerofs
+SYSCONFDIR ?= /etc
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Where the generators look, whatever PREFIX is.
+DRACUTMODDIR ?= /usr/lib/dracut/modules.d
+KERNELINSTALLDIR ?= /usr/lib/kernel/install.d
 
 OUT     := build/user
 CFLAGS  ?= -O2 -g
@@ -120,13 +128,32 @@ check: $(TESTS) $(TESTS_ASAN)
 			./$$t || { echo "FAILED: $$t"; fail=1; }; \
 	done; exit $$fail
 
+# Scripts get the installed paths of the command and of its helpers.
+SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g'
+# install_script MODE SOURCE DESTINATION
+install_script = install -d $(dir $(3)) && $(SUBST) $(2) >$(3).tmp && \
+	chmod $(1) $(3).tmp && mv -f $(3).tmp $(3)
+
 install: $(PROG)
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/initerofs
-	if [ -f docs/initerofs.1 ]; then \
-		install -d $(DESTDIR)$(MANDIR)/man1 && \
-		install -m 0644 docs/initerofs.1 $(DESTDIR)$(MANDIR)/man1/initerofs.1; \
-	fi
+	install -m 0644 docs/initerofs.1 $(DESTDIR)$(MANDIR)/man1/initerofs.1
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 generators/bash-completion/initerofs \
+		$(DESTDIR)$(BASHCOMPDIR)/initerofs
+	$(call install_script,0755,generators/lib/convert-initrd,$(DESTDIR)$(LIBEXECDIR)/convert-initrd)
+	$(call install_script,0755,generators/lib/dracut-compress,$(DESTDIR)$(LIBEXECDIR)/dracut-compress)
+	$(call install_script,0755,generators/initramfs-tools/post-update,$(DESTDIR)$(SYSCONFDIR)/initramfs/post-update.d/00-initerofs)
+	$(call install_script,0755,generators/dracut/99initerofs/module-setup.sh,$(DESTDIR)$(DRACUTMODDIR)/99initerofs/module-setup.sh)
+	$(call install_script,0755,generators/kernel-install/86-initerofs.install,$(DESTDIR)$(KERNELINSTALLDIR)/86-initerofs.install)
+	install -d $(DESTDIR)$(SYSCONFDIR)/initramfs-tools/conf.d \
+		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d $(DESTDIR)$(SYSCONFDIR)/kernel
+	install -m 0644 generators/initramfs-tools/initerofs.conf \
+		$(DESTDIR)$(SYSCONFDIR)/initramfs-tools/conf.d/initerofs.conf
+	install -m 0644 generators/dracut/initerofs.conf \
+		$(DESTDIR)$(SYSCONFDIR)/dracut.conf.d/initerofs.conf
+	install -m 0644 generators/kernel-install/initerofs.conf \
+		$(DESTDIR)$(SYSCONFDIR)/kernel/initerofs.conf
 
 clean:
 	rm -rf $(OUT) $(FUZZ_OUT) $(LIB) $(PROG)

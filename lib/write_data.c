@@ -817,9 +817,38 @@ static void worker_fini(struct worker *wk)
 	free(wk->cluster);
 }
 
+/* The totals of the progress report: what the jobs cover. */
+static void progress_totals(const struct pipeline *p,
+			    struct ie_write_progress *pr)
+{
+	size_t i;
+
+	memset(pr, 0, sizeof(*pr));
+	for (i = 0; i < p->nr_jobs; i++) {
+		pr->bytes_total += p->jobs[i].len;
+		pr->files_total += p->jobs[i].last;
+	}
+}
+
+/* Account job @j, written, and tell the caller's progress callback. */
+static void report_progress(struct writer *w, const struct job *j,
+			    struct ie_write_progress *pr)
+{
+	if (!w->opts->progress)
+		return;
+	if (j) {
+		pr->bytes_done += j->len;
+		pr->files_done += j->last;
+	}
+	pr->stored_bytes = (uint64_t)(w->data_end - w->data_blkaddr)
+			   << w->blkszbits;
+	w->opts->progress(w->opts->progress_ctx, pr);
+}
+
 /* Wait for each job in order and write it; stop everything on failure. */
 static int write_in_order(struct writer *w, struct pipeline *p)
 {
+	struct ie_write_progress pr;
 	bool all_plain = true;
 	uint8_t *buf = malloc(REWRITE_CHUNK);
 	size_t i;
@@ -827,6 +856,8 @@ static int write_in_order(struct writer *w, struct pipeline *p)
 
 	if (!buf)
 		return wr_fail(w, -ENOMEM, "out of memory");
+	progress_totals(p, &pr);
+	report_progress(w, NULL, &pr);
 	for (i = 0; i < p->nr_jobs && !ret; i++) {
 		struct job *j = &p->jobs[i];
 
@@ -835,6 +866,8 @@ static int write_in_order(struct writer *w, struct pipeline *p)
 			pthread_cond_wait(&p->done_cond, &p->lock);
 		pthread_mutex_unlock(&p->lock);
 		ret = consume(w, j, &all_plain, buf);
+		if (!ret)
+			report_progress(w, j, &pr);
 		job_release(j);
 		pthread_mutex_lock(&p->lock);
 		p->next_write = i + 1;

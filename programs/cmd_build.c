@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "image_options.h"
+#include "progress.h"
 #include "initerofs/importer.h"
 #include "initerofs/writer.h"
 #include "switch_root_step.h"
@@ -34,6 +35,7 @@ static const char usage_head[] =
 "                            (stock ones kept in /usr/lib/initerofs/stock)\n";
 
 static const char usage_tail[] =
+"  -q, --quiet               no progress line, no summary\n"
 "  -v, --verbose             print what was written\n"
 "  -h, --help                show this help\n"
 "\n"
@@ -46,6 +48,7 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "switch-root", no_argument, NULL, OPT_SWITCH_ROOT },
 	IMAGE_LONG_OPTIONS,
+	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -55,7 +58,7 @@ struct build_args {
 	struct ie_write_options opts;
 	const char *output;
 	const char *source;
-	bool verbose;
+	bool quiet, verbose;
 	bool switch_root;
 };
 
@@ -77,6 +80,9 @@ static int parse_option(struct build_args *a, int c, const char *arg)
 	switch (c) {
 	case 'o':
 		a->output = arg;
+		return 0;
+	case 'q':
+		a->quiet = true;
 		return 0;
 	case 'v':
 		a->verbose = true;
@@ -103,7 +109,7 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 	if (ret)
 		return ret;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:vh" IMAGE_SHORT_OPTIONS,
+	while ((c = getopt_long(argc, argv, "o:qvh" IMAGE_SHORT_OPTIONS,
 				long_options, NULL)) != -1) {
 		ret = parse_option(a, c, optarg);
 		if (ret)
@@ -236,6 +242,7 @@ int cmd_build(int argc, char **argv)
 {
 	struct build_args a = { 0 };
 	struct ie_write_stats stats;
+	struct progress progress;
 	struct ie_tree *tree;
 	char err[ERR_MAX] = "";
 	int ret;
@@ -248,6 +255,7 @@ int cmd_build(int argc, char **argv)
 		fprintf(stderr, "initerofs build: out of memory\n");
 		return 1;
 	}
+	progress_init(&progress, CMD, a.quiet);
 	ret = import_source(tree, a.source, a.output, err, sizeof(err));
 	if (!ret && a.switch_root &&
 	    switch_root_step(CMD, tree, a.opts.force_mtime || a.opts.clamp_mtime ?
@@ -255,9 +263,12 @@ int cmd_build(int argc, char **argv)
 		ie_tree_free(tree);
 		return 1;
 	}
-	if (!ret)
+	if (!ret) {
+		progress_attach(&progress, &a.opts);
 		ret = ie_write_image(tree, &a.opts, a.output, &stats, err,
 				     sizeof(err));
+		progress_end(&progress);
+	}
 	ie_tree_free(tree);
 	if (ret) {
 		fprintf(stderr, "initerofs build: %s\n",
@@ -266,5 +277,6 @@ int cmd_build(int argc, char **argv)
 	}
 	if (a.verbose)
 		print_stats(&a, &stats);
+	progress_summary(&progress, a.output, stats.data_bytes, &stats);
 	return 0;
 }

@@ -31,6 +31,7 @@
 
 #include "commands.h"
 #include "image_options.h"
+#include "progress.h"
 #include "initerofs/import_cpio.h"
 #include "initerofs/initrd.h"
 #include "initerofs/switch_root.h"
@@ -67,6 +68,8 @@ struct convert {
 	struct ie_tree *tree;
 	struct ie_cpio_import *imp;
 	unsigned long segments, entries;
+	struct progress progress;
+	struct ie_write_stats stats;
 	char err[IE_ERR_MAX];
 };
 
@@ -94,7 +97,8 @@ static void usage(FILE *out)
 	      "                            SIZE bytes (K, M, G, T suffixes; default: no limit)\n",
 	      out);
 	fputs(image_options_help, out);
-	fputs("  -q, --quiet               do not list entries the kernel would not create\n"
+	fputs("  -q, --quiet               no progress line, no summary, and do not list\n"
+	      "                            entries the kernel would not create\n"
 	      "  -v, --verbose             print segments and sizes\n"
 	      "  -h, --help                show this help\n"
 	      "\n"
@@ -373,8 +377,11 @@ static int write_image(struct convert *c)
 	int ret;
 
 	memset(&stats, 0, sizeof(stats));
+	progress_attach(&c->progress, &c->image);
 	ret = ie_write_image_fd(c->tree, &c->image, c->out.fd, c->base,
 				&stats, c->err, sizeof(c->err));
+	progress_end(&c->progress);
+	c->stats = stats;
 	if (ret) {
 		fprintf(stderr, CMD ": %s: %s\n", c->output, c->err);
 		return 1;
@@ -396,6 +403,8 @@ static int finish_output(struct convert *c)
 		fprintf(stderr, CMD ": %s\n", c->err);
 		return 1;
 	}
+	progress_summary(&c->progress, c->output, c->stats.data_bytes,
+			 &c->stats);
 	return 0;
 }
 
@@ -414,6 +423,7 @@ static void cleanup(struct convert *c)
 
 static int convert(struct convert *c)
 {
+	progress_init(&c->progress, CMD, c->quiet);
 	if (open_input(c))
 		return 1;
 	if (!c->no_early &&

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "kernel_info.h"
 #include "read_common.h"
 #include "initerofs/check.h"
 #include "initerofs/reader.h"
@@ -44,7 +45,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: initerofs info IMAGE\n"
 		"Show the superblock, features, sizes and compression ratio of the\n"
-		"EROFS image IMAGE (optionally behind an early cpio prefix).\n\n"
+		"EROFS image IMAGE (optionally behind an early cpio prefix).\n"
+		"       initerofs info --kernel [VERSION]\n"
+		"Tell whether a kernel can boot an EROFS initrd (see --kernel --help).\n\n"
 		"  -h, --help   show this help\n");
 }
 
@@ -141,6 +144,8 @@ int cmd_info(int argc, char **argv)
 	struct ie_image *img;
 	int ret;
 
+	if (info_wants_kernel(argc, argv))
+		return info_kernel(argc, argv);
 	ret = read_help_only(argc, argv, usage);
 	if (ret == READ_GO_ON)
 		ret = read_want_args(argc, 1, 1, usage);

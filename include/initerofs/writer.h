@@ -18,6 +18,17 @@
 #include "compress.h"
 #include "tree.h"
 
+/*
+ * How far the file data is, for a progress display: files with data and
+ * their bytes laid out so far (of the totals), and the bytes of blocks
+ * they took in the image.
+ */
+struct ie_write_progress {
+	uint64_t files_done, files_total;
+	uint64_t bytes_done, bytes_total;
+	uint64_t stored_bytes;
+};
+
 struct ie_write_options {
 	unsigned int blkszbits;		/* 9..12; 12 (4096) by default */
 	struct ie_compr_opts compr;	/* IE_COMPR_NONE: no compression */
@@ -32,6 +43,14 @@ struct ie_write_options {
 	bool have_uuid;			/* else derived from the metadata */
 	uint8_t uuid[16];
 	char label[16];			/* volume name, at most 15 bytes */
+
+	/*
+	 * Optional: called by the writing thread once before the file data
+	 * and after each piece of it is laid out (every few MiB), and once
+	 * at the end; it must be quick and must not call the writer.
+	 */
+	void (*progress)(void *ctx, const struct ie_write_progress *p);
+	void *progress_ctx;
 };
 
 /* What the writer produced, for messages and benchmarks. */
