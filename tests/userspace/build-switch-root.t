@@ -13,7 +13,7 @@ cp /usr/sbin/switch_root "$src/usr/sbin/"
 cp /usr/lib/klibc/bin/run-init "$src/usr/lib/klibc/bin/"
 printf '#!/bin/sh\n' >"$src/bin/run-init"	# not a tool it knows: left
 
-"$INITEROFS" build --switch-root -o "$WORK/sr.img" "$src" 2>"$WORK/err"
+"$INITEROFS" build -q --switch-root -o "$WORK/sr.img" "$src" 2>"$WORK/err"
 ok $? "build --switch-root succeeds"
 is "$(cat "$WORK/err")" "initerofs build: switch root: replaced /usr/lib/klibc/bin/run-init (klibc), /usr/sbin/switch_root (util-linux) by /usr/lib/initerofs/switch-root; originals in /usr/lib/initerofs/stock; left as they are: /bin/run-init" \
 	"it says in one line what it replaced and what it left"
@@ -28,9 +28,9 @@ done
 cmp -s <("$INITEROFS" cat "$WORK/sr.img" /bin/run-init) "$src/bin/run-init"
 ok $? "an unknown run-init stays"
 
-"$INITEROFS" build -o "$WORK/plain.img" "$src" 2>"$WORK/err"
+"$INITEROFS" build -q -o "$WORK/plain.img" "$src" 2>"$WORK/err"
 ok $? "build without --switch-root succeeds"
-is "$(cat "$WORK/err")" "" "... silently"
+is "$(cat "$WORK/err")" "" "... silently (with -q: no summary)"
 cmp -s <("$INITEROFS" cat "$WORK/plain.img" /usr/sbin/switch_root) "$src/usr/sbin/switch_root"
 ok $? "... and keeps the tree's switch_root"
 done_testing
