@@ -259,7 +259,7 @@ int cmd_build(int argc, char **argv)
 	ret = import_source(tree, a.source, a.output, err, sizeof(err));
 	if (!ret && a.switch_root &&
 	    switch_root_step(CMD, tree, a.opts.force_mtime || a.opts.clamp_mtime ?
-			     a.opts.mtime : 0, a.source)) {
+			     a.opts.mtime : 0, a.source, a.quiet)) {
 		ie_tree_free(tree);
 		return 1;
 	}

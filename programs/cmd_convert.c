@@ -368,7 +368,8 @@ static int install_switch_root(struct convert *c)
 {
 	if (c->keep_switch_root)
 		return 0;
-	return switch_root_step(CMD, c->tree, default_mtime(c), c->input);
+	return switch_root_step(CMD, c->tree, default_mtime(c), c->input,
+				c->quiet);
 }
 
 static int write_image(struct convert *c)

@@ -26,7 +26,7 @@ static void print_report(const char *cmd, const struct ie_sr_report *rep)
 }
 
 int switch_root_step(const char *cmd, struct ie_tree *tree, int64_t mtime,
-		     const char *source)
+		     const char *source, bool quiet)
 {
 	struct ie_sr_report rep;
 	char err[IE_ERR_MAX];
@@ -37,6 +37,7 @@ int switch_root_step(const char *cmd, struct ie_tree *tree, int64_t mtime,
 		fprintf(stderr, "%s: %s: switch root: %s\n", cmd, source, err);
 		return 1;
 	}
-	print_report(cmd, &rep);
+	if (!quiet)
+		print_report(cmd, &rep);
 	return 0;
 }

@@ -13,9 +13,9 @@ cp /usr/sbin/switch_root "$src/usr/sbin/"
 cp /usr/lib/klibc/bin/run-init "$src/usr/lib/klibc/bin/"
 printf '#!/bin/sh\n' >"$src/bin/run-init"	# not a tool it knows: left
 
-"$INITEROFS" build -q --switch-root -o "$WORK/sr.img" "$src" 2>"$WORK/err"
+"$INITEROFS" build --switch-root -o "$WORK/sr.img" "$src" 2>"$WORK/err"
 ok $? "build --switch-root succeeds"
-is "$(cat "$WORK/err")" "initerofs build: switch root: replaced /usr/lib/klibc/bin/run-init (klibc), /usr/sbin/switch_root (util-linux) by /usr/lib/initerofs/switch-root; originals in /usr/lib/initerofs/stock; left as they are: /bin/run-init" \
+is "$(grep "switch root" "$WORK/err")" "initerofs build: switch root: replaced /usr/lib/klibc/bin/run-init (klibc), /usr/sbin/switch_root (util-linux) by /usr/lib/initerofs/switch-root; originals in /usr/lib/initerofs/stock; left as they are: /bin/run-init" \
 	"it says in one line what it replaced and what it left"
 fsck_clean "$WORK/sr.img"
 ok $? "fsck.erofs finds the image clean"
@@ -27,6 +27,10 @@ for p in /usr/sbin/switch_root /usr/lib/klibc/bin/run-init; do
 done
 cmp -s <("$INITEROFS" cat "$WORK/sr.img" /bin/run-init) "$src/bin/run-init"
 ok $? "an unknown run-init stays"
+
+"$INITEROFS" build -q --switch-root -o "$WORK/sr-q.img" "$src" 2>"$WORK/err"
+ok $? "build -q --switch-root succeeds"
+is "$(cat "$WORK/err")" "" "... silently: -q also drops the switch-root line"
 
 "$INITEROFS" build -q -o "$WORK/plain.img" "$src" 2>"$WORK/err"
 ok $? "build without --switch-root succeeds"
