@@ -26,4 +26,40 @@ boot_case layer-init erofs.lz4+layer.gz+layer rdinit=/sbin/layer-init
 expect_clean_kernel
 expect_init /sbin/layer-init
 expect_root_erofs_overlay
+
+# The image need not end 4-byte-aligned relative to the initrd's start:
+# here it starts 2 bytes past a page, after an early cpio. Whoever
+# appends archives pads them to 4 bytes from the start of the initrd (as
+# cat of cpio archives does, and as the stock unpacker counts), so the
+# archives after it start at the image's end rounded up to 4, not at the
+# image's end (which lost them: "invalid magic at start of compressed
+# archive").
+pad4() {
+	truncate -s $((($(stat -c %s "$1") + 3) / 4 * 4)) "$1"
+}
+odd=$LOG_DIR/odd-offset.img
+if ucode=$(harness/mkinitrd -r "$ROOTFS" ucode | tail -n 1) &&
+	image=$(harness/mkinitrd -r "$ROOTFS" erofs | tail -n 1) &&
+	gz=$(harness/mkinitrd -r "$ROOTFS" layer.gz | tail -n 1) &&
+	raw=$(harness/mkinitrd -r "$ROOTFS" layer | tail -n 1); then
+	cp "$ucode" "$odd"
+	truncate -s 4098 "$odd"
+	cat "$image" >>"$odd"
+	pad4 "$odd"
+	cat "$gz" >>"$odd"
+	pad4 "$odd"
+	cat "$raw" >>"$odd"
+else
+	ok 1 "build the pieces of the odd-offset initrd"
+	done_testing
+fi
+boot_initrd odd-offset "$odd"
+expect_clean_kernel
+like "$(initerofs_lines)" 'EROFS image found at offset 4098 ' "$CASE: the image is found 2 bytes past the first page"
+expect_root_erofs_overlay
+expect_hashes
+unlike "$(kernel_log)" 'cpio archives after the image' "$CASE: the archives after the image unpack without error"
+is "$(report probe.from-gz)" cpio-gz "$CASE: a file only in the gzip cpio after the image is visible"
+is "$(report probe.from-raw)" cpio-raw "$CASE: a file only in the uncompressed cpio after the image is visible"
+is "$(report probe.shadow-raw)" cpio-raw "$CASE: the later cpio wins over the earlier one"
 done_testing
