@@ -17,6 +17,7 @@ cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 . harness/lib/tap.sh
 . tests/userspace/lib/debian-root.sh
+. tests/userspace/lib/debian-packages.sh
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root (mmdebstrap, chroot, mounts)"
@@ -68,8 +69,7 @@ deb=$(ls "$debdir"/initerofs_*_*.deb | grep -v dbgsym)
 is "$(cat "$debdir/lintian.status")" 0 "lintian --pedantic: no tags" ||
 	diag "$(grep -v 'root privileges' "$debdir/lintian.log" | head -n 20)"
 
-lower=$(debian_root initramfs-tools dracut-core linux-image-6.12-amd64 zstd cpio \
-	liblzo2-2 systemd kmod udev)
+lower=$(debian_root "${DEBIAN_PACKAGES[@]}")
 ok $? "a Debian 12 root with initramfs-tools, dracut and linux-image-6.12 (mmdebstrap)" ||
 	done_testing
 root=$(debian_root_overlay "$lower" "$WORK")

@@ -1,0 +1,138 @@
+# shellcheck shell=bash
+# Real-boot helpers for tests/real/*.t and bench/real/run (sourced after cd
+# to the project root): Debian 12 userspace from harness/mkdebian (a root
+# disk whose systemd reports over the console, initrds made by the real
+# generators), `programs/initerofs convert` as a user runs it, the patched
+# kernel in QEMU with the disk attached (-snapshot: every boot starts from
+# the same disk). On top of harness/lib/scenario.sh: report KEY reads the
+# guest's `IEROFS key=value` lines, here from the real root's report unit
+# (harness/guest/real-report, keys under real. and mem.real.).
+
+. "$(dirname "${BASH_SOURCE[0]}")/../../../harness/lib/scenario.sh"
+
+DISK=
+# Real boots take ~30 s on an idle machine under TCG, minutes under load.
+REAL_TIMEOUT=${REAL_TIMEOUT:-600}
+# The same for every boot: the root, no fsck (its timing is not the
+# question), systemd's status and info messages off the console, where they
+# could land in the middle of a report line.
+REAL_APPEND="root=/dev/vda fsck.mode=skip systemd.show_status=error systemd.log_level=notice rd.shell=0 rd.emergency=poweroff"
+
+# real_setup: skip unless root with mmdebstrap; the kernel; the root disk.
+real_setup() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "1..0 # SKIP needs root (mmdebstrap, overlay mounts, chroot)"
+		exit 0
+	fi
+	command -v mmdebstrap >/dev/null || { echo "1..0 # SKIP no mmdebstrap (scripts/install-deps)"; exit 0; }
+	[ -x programs/initerofs ] || make -s -j2 >/dev/null 2>&1
+	scenario_setup
+	DISK=$("$HARNESS_DIR/mkdebian" root 2>"$LOG_DIR/mkdebian-root.err" | tail -n 1)
+	if [ ! -f "$DISK" ]; then
+		ok 1 "the Debian 12 root disk (harness/mkdebian root)"
+		diag "$(tail -n 20 "$LOG_DIR/mkdebian-root.err")"
+		done_testing
+	fi
+	diag "root disk: $DISK"
+}
+
+# real_initrd KIND: the generator's initrd (harness/mkdebian initrd KIND);
+# ends the script if it cannot be made.
+real_initrd() {
+	local out
+	out=$("$HARNESS_DIR/mkdebian" initrd "$1" 2>"$LOG_DIR/mkdebian-$1.err" | tail -n 1)
+	if [ ! -f "$out" ]; then
+		ok 1 "the $1 initrd (harness/mkdebian initrd $1)"
+		diag "$(tail -n 20 "$LOG_DIR/mkdebian-$1.err")"
+		done_testing
+	fi
+	echo "$out"
+}
+
+# real_convert INITRD NAME [convert options...]: `initerofs convert`, as a
+# user runs it, into $LOG_DIR/NAME.img; its messages in NAME.img.err.
+real_convert() {
+	local in=$1 out=$LOG_DIR/$2.img
+	shift 2
+	programs/initerofs convert "$@" -o "$out" "$in" 2>"$out.err" || return 1
+	echo "$out"
+}
+
+# real_boot NAME INITRD [APPEND]: boot it with the root disk; one TAP line:
+# the report reached its end and the guest powered off. The serial log
+# ($LOG) gets every `IEROFS ` report at the start of its own line: a
+# console message written in the middle of a report line must not hide it
+# (the raw log stays as $LOG.raw).
+real_boot() {
+	local name=$1 append=${3:-} rc=0
+	INITRD=$2
+	CASE=$name
+	LOG=$LOG_DIR/$name.log
+	rm -f "$LOG" "$LOG.meta" "$LOG.stderr" "$LOG.raw"
+	nice "$HARNESS_DIR/boot" ${REAL_BOOT_OPTS:-} -k "$KERNEL" -i "$INITRD" -a "$REAL_APPEND${append:+ $append}" -l "$LOG" \
+		-t "$REAL_TIMEOUT" --disk "$DISK" -- -snapshot >/dev/null || rc=$?
+	if [ -f "$LOG" ]; then
+		mv "$LOG" "$LOG.raw"
+		sed 's/\(.\)IEROFS /\1\nIEROFS /g' "$LOG.raw" >"$LOG"
+	fi
+	[ "$rc" -eq 0 ] && [ "$(report end)" = ok ]
+	ok $? "$name: the real root's report ran to its end and the guest powered off (${INITRD##*/}, $(awk -F= '/^wall_seconds=/ { print $2 }' "$LOG.meta" 2>/dev/null) s)" ||
+		diag "QEMU status $rc; log $LOG; last lines:" "$(tail -n 25 "$LOG" 2>/dev/null)"
+}
+
+# expect_real_root: systemd is PID 1 on /dev/vda, reached multi-user.target,
+# and nothing of the initrd is left: no erofs or overlay mount, no EROFS
+# instance.
+expect_real_root() {
+	is "$(report real.pid1)" systemd "$CASE: PID 1 is systemd"
+	is "$(report real.root)" "/dev/vda ext4" "$CASE: / is /dev/vda, ext4"
+	is "$(report real.target)" active "$CASE: multi-user.target reached"
+	is "$(report_all real.early)" '' "$CASE: no erofs or overlay mount left (/proc/self/mountinfo)"
+	is "$(report real.erofs.instances)" '' "$CASE: no EROFS instance left (/sys/fs/erofs)"
+	expect_clean_kernel
+}
+
+# expect_real_erofs: the kernel mounted the initrd's image as the early root.
+expect_real_erofs() {
+	like "$(initerofs_lines)" 'mounted the [0-9]*-byte image through' "$CASE: the kernel mounted the initrd as EROFS (initerofs: lines)"
+}
+
+# real_mem FIELD: mem.real.FIELD, MemFree and MemAvailable with the free
+# pages on the per-CPU lists added (as tests/boot/11 counts them).
+real_mem() {
+	local v p
+	v=$(report "mem.real.$1")
+	[[ $v =~ ^[0-9]+$ ]] || return 1
+	case $1 in
+	MemFree | MemAvailable)
+		p=$(report mem.real.PcpFree)
+		[[ $p =~ ^[0-9]+$ ]] || return 1
+		v=$((v + p))
+		;;
+	esac
+	echo "$v"
+}
+
+# expect_same_memory CPIO_LOG: MemTotal and MemAvailable after the switch
+# within 1 MiB of the cpio boot's (the current $LOG against CPIO_LOG).
+expect_same_memory() {
+	local cpio_log=$1 field mine theirs
+	for field in MemTotal MemAvailable; do
+		mine=$(real_mem $field)
+		theirs=$(LOG=$cpio_log real_mem $field)
+		if [ -z "$mine" ] || [ -z "$theirs" ]; then
+			ok 1 "$CASE: $field reported (${mine:-?} kB; cpio ${theirs:-?} kB)"
+			continue
+		fi
+		cmp_num $((mine > theirs ? mine - theirs : theirs - mine)) -le 1024 \
+			"$CASE: $field within 1 MiB of the cpio boot's ($mine kB against $theirs kB)"
+	done
+}
+
+# systemd_in_initrd: yes when systemd ran in the initrd before this root's
+# (its InitRD timestamp is set).
+systemd_in_initrd() {
+	local t
+	t=$(report real.initrd_us)
+	if [[ $t =~ ^[0-9]+$ ]] && [ "$t" -gt 0 ]; then echo yes; else echo "no (${t:-?})"; fi
+}
