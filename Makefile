@@ -44,7 +44,8 @@ PROG      := programs/initerofs
 # The switch-root program convert puts into images (docs/switch-root.md):
 # static, its bytes linked into $(PROG) through an .incbin.
 SR_PROG   := $(OUT)/switch-root/initerofs-switch-root
-SR_SRCS   := programs/switch-root/switch-root.c lib/switch_root_cmdline.c
+SR_SRCS   := programs/switch-root/switch-root.c programs/switch-root/leftovers.c \
+	     lib/switch_root_cmdline.c lib/switch_root_proc.c
 SR_BLOB   := $(OUT)/switch-root/blob.o
 
 LIB_OBJS      := $(LIB_SRCS:%.c=$(OUT)/%.o)
@@ -88,7 +89,7 @@ $(PROG): $(PROG_OBJS) $(SR_BLOB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PROG_OBJS) $(SR_BLOB) $(LIB) $(LDLIBS)
 
 # -Os and stripped: it is copied into every converted image.
-$(SR_PROG): $(SR_SRCS) include/initerofs/switch_root.h
+$(SR_PROG): $(SR_SRCS) include/initerofs/switch_root.h programs/switch-root/leftovers.h
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Os -static -s \
 		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(SR_SRCS)
