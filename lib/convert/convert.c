@@ -14,6 +14,7 @@
 
 #include "initerofs/convert.h"
 #include "initerofs/import_cpio.h"
+#include "initerofs/io.h"
 #include "initerofs/tempfile.h"
 
 #define INPUT_BUFFER	(1024 * 1024)
@@ -104,19 +105,12 @@ static int open_spool(struct conv *c)
 
 static int write_out(struct conv *c, const void *buf, size_t len)
 {
-	const unsigned char *p = buf;
+	int ret = ie_write_full(c->out.fd, buf, len);
 
-	while (len) {
-		ssize_t n = write(c->out.fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return fail_errno(c, "cannot write", c->out.tmp_path);
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	if (!ret)
+		return 0;
+	errno = -ret;
+	return fail_errno(c, "cannot write", c->out.tmp_path);
 }
 
 /* Copy the early archives as they are and pad to the image's alignment. */
