@@ -14,6 +14,7 @@
 #include "initerofs/erofs_format.h"
 #include "initerofs/import_cpio.h"
 #include "initerofs/io.h"
+#include "util/array.h"
 
 #define NAME_MAX_BYTES	255
 #define MAX_SYMLINKS	40		/* the kernel's MAXSYMLINKS */
@@ -522,15 +523,9 @@ static int dir_add(struct ie_cpio_import *imp, struct ie_cpio_reader *r)
 {
 	struct dir_time *t;
 
-	if (imp->nr_dirs == imp->dirs_cap) {
-		size_t cap = imp->dirs_cap ? 2 * imp->dirs_cap : 64;
-
-		t = realloc(imp->dirs, cap * sizeof(*t));
-		if (!t)
-			return ie_cpio_fail(r, r->offset, "out of memory");
-		imp->dirs = t;
-		imp->dirs_cap = cap;
-	}
+	if (ie_reserve((void **)&imp->dirs, &imp->dirs_cap, imp->nr_dirs + 1,
+		       sizeof(*imp->dirs)))
+		return ie_cpio_fail(r, r->offset, "out of memory");
 	t = &imp->dirs[imp->nr_dirs];
 	t->path = strdup(r->name);
 	if (!t->path)

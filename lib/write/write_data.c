@@ -27,6 +27,7 @@
 #include "initerofs/compress.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/io.h"
+#include "util/array.h"
 #include "writer_internal.h"
 
 #define SEGMENT_SIZE		(4u << 20)
@@ -663,18 +664,9 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 
 static int append_extents(struct writer *w, struct wnode *n, struct job *j)
 {
-	if (n->nr_ext + j->nr_ext > n->ext_cap) {
-		size_t cap = n->ext_cap ? n->ext_cap : 16;
-		struct ie_zextent *e;
-
-		while (cap < n->nr_ext + j->nr_ext)
-			cap *= 2;
-		e = realloc(n->ext, cap * sizeof(*e));
-		if (!e)
-			return wr_fail(w, -ENOMEM, "out of memory for extents");
-		n->ext = e;
-		n->ext_cap = cap;
-	}
+	if (ie_reserve((void **)&n->ext, &n->ext_cap, n->nr_ext + j->nr_ext,
+		       sizeof(*n->ext)))
+		return wr_fail(w, -ENOMEM, "out of memory for extents");
 	memcpy(n->ext + n->nr_ext, j->ext, j->nr_ext * sizeof(*j->ext));
 	n->nr_ext += j->nr_ext;
 	return 0;
