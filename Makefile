@@ -1,10 +1,15 @@
 # initerofs userspace: the library (lib/), the command (programs/) and the
 # cmocka unit tests (tests/unit/). Sources are found by wildcard so that a
-# new lib/*.c or programs/*.c needs no edit here.
+# new lib/FOLDER/*.c or programs/*.c needs no edit here; docs/library.md is
+# the map of lib/. Library code sees its private headers with -Ilib.
 #
 #   make                 library + programs/initerofs
 #   make check           every tests/unit/*.c as its own program, run plainly
 #                        and again under ASan + UBSan
+#   make asan            build/user/asan/initerofs: the command under ASan +
+#                        UBSan (the shell tests that want one build it so)
+#   make test-helpers    build/user/tests/{roundtrip-list,corruptor}, the
+#                        shell tests' helper programs
 #   make install         PREFIX=/usr/local DESTDIR=: the command, its man
 #                        page, bash completion, and the initrd generator
 #                        hooks (inactive until configured: docs/debian.md)
@@ -34,22 +39,25 @@ LDLIBS  += -llz4 -lzstd -lz -llzma -lbz2 -llzo2 -lpthread
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 
-LIB_SRCS  := $(sort $(wildcard lib/*.c))
+LIB_SRCS  := $(sort $(wildcard lib/*/*.c))
 PROG_SRCS := $(sort $(wildcard programs/*.c))
 TEST_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 LIB       := lib/libiniterofs.a
 LIB_ASAN  := $(OUT)/asan/libiniterofs.a
 PROG      := programs/initerofs
+PROG_ASAN := $(OUT)/asan/initerofs
 # The switch-root program convert puts into images (docs/switch-root.md):
 # static, its bytes linked into $(PROG) through an .incbin.
 SR_PROG   := $(OUT)/switch-root/initerofs-switch-root
-SR_SRCS   := programs/switch-root/switch-root.c lib/switch_root_cmdline.c
+SR_SRCS   := programs/switch-root/switch-root.c programs/switch-root/leftovers.c \
+	     lib/switch_root/switch_root_cmdline.c lib/switch_root/switch_root_proc.c
 SR_BLOB   := $(OUT)/switch-root/blob.o
 
 LIB_OBJS      := $(LIB_SRCS:%.c=$(OUT)/%.o)
 LIB_ASAN_OBJS := $(LIB_SRCS:%.c=$(OUT)/asan/%.o)
 PROG_OBJS     := $(PROG_SRCS:%.c=$(OUT)/%.o)
+PROG_ASAN_OBJS := $(PROG_SRCS:%.c=$(OUT)/asan/%.o)
 TESTS         := $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/%_test)
 TESTS_ASAN    := $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/%_test)
 
@@ -63,7 +71,7 @@ FUZZERS     := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_OUT)/%)
 FUZZ_LIB    := $(FUZZ_OUT)/libiniterofs.a
 FUZZ_OBJS   := $(LIB_SRCS:%.c=$(FUZZ_OUT)/%.o)
 
-.PHONY: all check install clean fuzz
+.PHONY: all check install clean fuzz asan test-helpers
 # Keep test objects between runs (they are intermediate files to make).
 .SECONDARY:
 all: $(LIB) $(PROG) $(SR_PROG)
@@ -76,6 +84,9 @@ $(OUT)/asan/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
+# The library's private headers (lib/FOLDER/*.h) are for the library only.
+$(OUT)/lib/%.o $(OUT)/asan/lib/%.o $(FUZZ_OUT)/lib/%.o: CPPFLAGS += -Ilib
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -87,8 +98,26 @@ $(LIB_ASAN): $(LIB_ASAN_OBJS)
 $(PROG): $(PROG_OBJS) $(SR_BLOB) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(PROG_OBJS) $(SR_BLOB) $(LIB) $(LDLIBS)
 
+$(PROG_ASAN): $(PROG_ASAN_OBJS) $(SR_BLOB) $(LIB_ASAN)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(LDFLAGS) -o $@ $(PROG_ASAN_OBJS) $(SR_BLOB) \
+		$(LIB_ASAN) $(LDLIBS)
+
+asan: $(PROG_ASAN)
+
+# Helpers of the shell tests (tests/userspace/roundtrip-lib.sh).
+HELPERS := $(OUT)/tests/roundtrip-list $(OUT)/tests/corruptor
+test-helpers: $(HELPERS)
+
+$(OUT)/tests/roundtrip-list: tests/userspace/roundtrip-list.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lcrypto
+
+$(OUT)/tests/corruptor: tests/userspace/corruptor.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
 # -Os and stripped: it is copied into every converted image.
-$(SR_PROG): $(SR_SRCS) include/initerofs/switch_root.h
+$(SR_PROG): $(SR_SRCS) include/initerofs/switch_root.h programs/switch-root/leftovers.h
 	@mkdir -p $(@D)
 	$(CC) -Iinclude -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -Os -static -s \
 		-ffunction-sections -fdata-sections -Wl,--gc-sections -o $@ $(SR_SRCS)
@@ -158,7 +187,7 @@ install: $(PROG)
 clean:
 	rm -rf $(OUT) $(FUZZ_OUT) $(LIB) $(PROG)
 
--include $(LIB_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(PROG_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(LIB_ASAN_OBJS:.o=.d) $(PROG_OBJS:.o=.d) $(PROG_ASAN_OBJS:.o=.d)
 -include $(FUZZ_OBJS:.o=.d)
 -include $(TEST_SRCS:tests/unit/%.c=$(OUT)/tests/unit/%.d)
 -include $(TEST_SRCS:tests/unit/%.c=$(OUT)/asan/tests/unit/%.d)

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "read_common.h"
+#include "initerofs/io.h"
 #include "initerofs/reader.h"
 
 #define CAT_CHUNK	(256 * 1024)
@@ -24,21 +25,6 @@ static void usage(FILE *out)
 		"Write the regular file PATH of the EROFS image IMAGE to standard\n"
 		"output. Symbolic links are followed inside the image.\n\n"
 		"  -h, --help   show this help\n");
-}
-
-static int write_all(const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(STDOUT_FILENO, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static int copy_out(struct ie_image *img, const struct ie_rinode *ino,
@@ -62,8 +48,9 @@ static int copy_out(struct ie_image *img, const struct ie_rinode *ino,
 			ret = 1;
 			break;
 		}
-		if (write_all(buf, (size_t)got)) {
-			fprintf(stderr, "initerofs cat: write: %s\n", strerror(errno));
+		ret = ie_write_full(STDOUT_FILENO, buf, (size_t)got);
+		if (ret) {
+			fprintf(stderr, "initerofs cat: write: %s\n", strerror(-ret));
 			ret = 1;
 			break;
 		}

@@ -13,6 +13,10 @@
 # Right before switching it reports the memory as mem.before.* (with /init's
 # report_meminfo, PcpFree included).
 #
+# `harness.leftover=1` leaves two processes of the early root running at the
+# switch, as an initrd's daemons can be: `sleep`, which ends on SIGTERM, and
+# a shell loop that ignores it.
+#
 # METHOD, each as its users run it:
 #   util-linux  util-linux switch_root (moves /dev, /proc, /sys itself)
 #   busybox     busybox switch_root, after moving /dev, /proc, /sys
@@ -108,6 +112,10 @@ switch_root_to_disk() {
 	report_meminfo before "$(cat /proc/meminfo)" "$(pcp_free_kb)"
 	[ "$method" != none ] || return 0
 	switch_mount_newroot || return
+	if [ "$(cmdline_value harness.leftover)" = 1 ]; then
+		sleep 3600 &
+		sh -c 'trap "" TERM; while :; do sleep 1; done' &
+	fi
 	mark switch
 	case $method in
 	util-linux)

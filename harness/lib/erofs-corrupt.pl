@@ -56,9 +56,14 @@ my @table = map {
 } 0 .. 255;
 
 # What the kernel computes: crc32c seeded with ~0, no final inversion, over
-# the rest of block 0 from the superblock on, checksum field zeroed.
+# the rest of block 0 from the superblock on, checksum field zeroed. A block
+# no larger than the superblock offset (512 bytes) is covered whole from the
+# superblock on, as in erofs_superblock_csum_verify().
 sub sb_checksum {
-	my $n = (1 << $blkszbits) - SB_OFFSET;
+	my $n = 1 << $blkszbits;
+	$n -= SB_OFFSET if $n > SB_OFFSET;
+	die "erofs-corrupt: $image: checksummed bytes run past the image's end\n"
+		if SB_OFFSET + $n > length($data);
 	my $sb = substr($data, SB_OFFSET, $n);
 	substr($sb, OFF_CSUM, 4) = "\0" x 4;
 	my $crc = 0xFFFFFFFF;

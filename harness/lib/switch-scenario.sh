@@ -52,7 +52,7 @@ converted_initrd() {
 	out=$LOG_DIR/converted-$(echo "$layout $*" | tr -c 'A-Za-z0-9.\n' _).img
 	if [ ! -f "$out" ]; then
 		src=$("$HARNESS_DIR/mkinitrd" -r "$ROOTFS" "$layout" | tail -n 1) &&
-			"$PROJECT_ROOT/programs/initerofs" convert -q "$@" -o "$out" "$src" 2>"$out.err" ||
+			"$PROJECT_ROOT/programs/initerofs" convert "$@" -o "$out" "$src" 2>"$out.err" ||
 			return 1
 	fi
 	echo "$out"

@@ -46,6 +46,36 @@ struct ie_sr_cmdline {
 	char **init_argv;	/* init and its arguments, NULL-terminated */
 };
 
+/*
+ * A process as /proc/PID/stat shows it, for deciding which processes of the
+ * initrd must end before the switch (their root is the old root: while one
+ * lives, the image stays in memory).
+ */
+struct ie_sr_proc {
+	char comm[64];		/* the name between the parentheses, truncated */
+	char state;		/* R, S, D, Z, ... */
+	unsigned long flags;	/* the kernel's PF_* flags */
+};
+
+/**
+ * ie_sr_parse_stat() - parse the contents @line of /proc/PID/stat into @p.
+ *
+ * The name may hold spaces and parentheses: it ends at the last ')'.
+ * Return: 0, or -1 when @line is not in that format.
+ */
+int ie_sr_parse_stat(const char *line, struct ie_sr_proc *p);
+
+/**
+ * ie_sr_proc_must_end() - whether the switch must end process @p, whose
+ * argv[0] is @argv0 (empty when the process has no command line), before
+ * the old root can go.
+ *
+ * Not kernel threads, not zombies, and not processes whose argv[0] starts
+ * with '@': the convention of systemd's switch-root for root storage
+ * daemons (mdmon, plymouthd, iscsid) that must outlive the initrd.
+ */
+bool ie_sr_proc_must_end(const struct ie_sr_proc *p, const char *argv0);
+
 /** ie_sr_tool_of() - the tool named by @argv0 (its last path component). */
 enum ie_sr_tool ie_sr_tool_of(const char *argv0);
 

@@ -13,7 +13,8 @@
  * and chroot). This program instead checks NEWROOT and INIT as the stock
  * tools do, moves /dev, /proc, /sys and /run into the new root, makes it
  * the root with pivot_root(2), detaches the old root (whose memory the
- * kernel then gives back), reopens the console, drops capabilities (run-init
+ * kernel then gives back) once the initrd's processes have ended
+ * (leftovers.h), reopens the console, drops capabilities (run-init
  * -d) and executes INIT. Nothing is deleted: the overlay goes as a whole.
  *
  * A command line it does not understand, or a NEWROOT the stock tool would
@@ -40,6 +41,7 @@
 #include <unistd.h>
 
 #include "initerofs/switch_root.h"
+#include "leftovers.h"
 
 #define OVERLAYFS_MAGIC	0x794c7630
 #define PROGRAM		"initerofs-switch-root"
@@ -348,6 +350,8 @@ static int switch_root(struct sr *sr)
 		return 1;
 	}
 	sr->old_root_dev = root.st_dev;
+	if (!sr->cmd.persist)
+		sr_end_leftovers(sr->name, sr->cmd.newroot, sr->old_root_dev);
 	note_stdio(sr);
 	if (pivot(sr))
 		return 1;

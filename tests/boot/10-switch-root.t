@@ -52,6 +52,17 @@ switch_initrd erofs-klibc "$converted" klibc
 is "$(report switch.refused)" '' "$CASE: run-init -n (initramfs-tools' validate_init) accepts the new root"
 expect_from_overlay_released klibc
 
+# Processes of the initrd still running at the switch (initramfs-tools'
+# udevd is told to exit but not waited for) would keep the image in memory:
+# the program ends them, SIGTERM first, SIGKILL for one that ignores it.
+switch_initrd erofs-klibc-leftovers "$converted" klibc "" harness.leftover=1
+expect_from_overlay_released klibc
+like "$(cat "$LOG")" 'run-init: process [0-9]+ \(sleep\) still runs from the initrd and would keep it in memory: sending SIGTERM' \
+	"$CASE: the leftover sleep is named and gets SIGTERM"
+like "$(cat "$LOG")" 'run-init: process [0-9]+ \(sh\) still runs from the initrd and would keep it in memory: sending SIGKILL' \
+	"$CASE: the shell that ignores SIGTERM gets SIGKILL"
+unlike "$(cat "$LOG")" 'did not end' "$CASE: nothing was left running"
+
 # Bad input: no such init on the new root.
 switch_case_dies erofs-util-linux-no-init "$converted" util-linux harness.switch_init=/sbin/nonexistent
 like "$(cat "$LOG")" 'switch_root: /newroot/sbin/nonexistent: No such file or directory' \

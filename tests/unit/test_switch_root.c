@@ -304,6 +304,44 @@ static void test_install_nothing(void **state)
 	ie_tree_free(t);
 }
 
+/* /proc/PID/stat: a name with spaces and parentheses ends at the last ')'. */
+static void test_parse_stat(void **state)
+{
+	struct ie_sr_proc p;
+
+	(void)state;
+	assert_int_equal(ie_sr_parse_stat("412 (systemd-udevd) S 1 412 412 0 -1 4194624 1510 "
+					  "0 0 0 1 2 0 0 20 0 1 0 210\n", &p), 0);
+	assert_string_equal(p.comm, "systemd-udevd");
+	assert_int_equal(p.state, 'S');
+	assert_int_equal(p.flags, 4194624);
+	assert_int_equal(ie_sr_parse_stat("9 (a) b) (c) R 2 0 0 0 -1 2129984 0 0", &p), 0);
+	assert_string_equal(p.comm, "a) b) (c");
+	assert_int_equal(p.state, 'R');
+	assert_int_equal(p.flags, 2129984);
+	assert_int_equal(ie_sr_parse_stat("", &p), -1);
+	assert_int_equal(ie_sr_parse_stat("7 (x)", &p), -1);
+	assert_int_equal(ie_sr_parse_stat("7 (x) S 1 2", &p), -1);
+	assert_int_equal(ie_sr_parse_stat("7 (x) S 1 2 3 4 5 flags 8", &p), -1);
+}
+
+/* Kernel threads, zombies and '@' daemons stay; every other process ends. */
+static void test_must_end(void **state)
+{
+	struct ie_sr_proc udevd = { "systemd-udevd", 'S', 0x400040 };
+	struct ie_sr_proc kthread = { "kworker/0:1", 'I', 0x04208060 };
+	struct ie_sr_proc zombie = { "sh", 'Z', 0x400044 };
+	struct ie_sr_proc stuck = { "mount", 'D', 0x400100 };
+
+	(void)state;
+	assert_true(ie_sr_proc_must_end(&udevd, "/lib/systemd/systemd-udevd"));
+	assert_true(ie_sr_proc_must_end(&udevd, ""));
+	assert_true(ie_sr_proc_must_end(&stuck, "mount"));
+	assert_false(ie_sr_proc_must_end(&udevd, "@mdmon"));
+	assert_false(ie_sr_proc_must_end(&kthread, ""));
+	assert_false(ie_sr_proc_must_end(&zombie, "sh"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +351,8 @@ int main(void)
 		cmocka_unit_test(test_options_stop_at_operand),
 		cmocka_unit_test(test_not_ours),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_parse_stat),
+		cmocka_unit_test(test_must_end),
 		cmocka_unit_test(test_install_initramfs_tools),
 		cmocka_unit_test(test_install_symlinks),
 		cmocka_unit_test(test_install_nothing),

@@ -44,15 +44,12 @@ rt_setup() {
 	RT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/initerofs-test.XXXXXX")
 	trap 'rm -rf "$RT_TMP"' EXIT
 	make -s -C "$RT_ROOT" -j2 >/dev/null || { echo "Bail out! make failed"; exit 1; }
-	# Link the helpers with exactly the libraries the Makefile uses.
-	RT_LIBS=$(printf 'rt-print-ldlibs:\n\t@echo $(LDLIBS)\n' |
-		  make -s --no-print-directory -C "$RT_ROOT" -f Makefile -f - rt-print-ldlibs)
-	cc -O2 -std=c11 -D_GNU_SOURCE -I"$RT_ROOT/include" -o "$RT_TMP/rtlist" \
-		"$RT_ROOT/tests/userspace/roundtrip-list.c" -lcrypto ||
-		{ echo "Bail out! cannot build roundtrip-list"; exit 1; }
-	cc -O2 -std=c11 -D_GNU_SOURCE -I"$RT_ROOT/include" -o "$RT_TMP/corruptor" \
-		"$RT_ROOT/tests/userspace/corruptor.c" "$RT_ROOT/lib/libiniterofs.a" $RT_LIBS ||
-		{ echo "Bail out! cannot build corruptor"; exit 1; }
+	# The helpers, built by the Makefile (make test-helpers).
+	make -s -C "$RT_ROOT" -j2 test-helpers >/dev/null ||
+		{ echo "Bail out! cannot build the test helpers"; exit 1; }
+	cp "$RT_ROOT/build/user/tests/roundtrip-list" "$RT_TMP/rtlist" &&
+		cp "$RT_ROOT/build/user/tests/corruptor" "$RT_TMP/corruptor" ||
+		{ echo "Bail out! cannot copy the test helpers"; exit 1; }
 	for tool in fsck.erofs dump.erofs mkfs.erofs setfattr getfattr perl; do
 		command -v "$tool" >/dev/null ||
 			{ echo "Bail out! $tool missing: run scripts/install-deps"; exit 1; }
@@ -61,17 +58,9 @@ rt_setup() {
 
 # An ASan + UBSan build of the command, for the corruption tests.
 rt_build_asan() {
-	local objs=() f
 	mkdir -p "$RT_TMP/asan"
-	# The switch-root program's bytes, which the command links in.
-	make -s -C "$RT_ROOT" build/user/switch-root/blob.o >/dev/null || return 1
-	objs+=("$RT_ROOT/build/user/switch-root/blob.o")
-	for f in "$RT_ROOT"/lib/*.c "$RT_ROOT"/programs/*.c; do
-		objs+=("$f")
-	done
-	cc -O1 -g -std=c11 -D_GNU_SOURCE -pthread -I"$RT_ROOT/include" \
-		-fsanitize=address,undefined -fno-sanitize-recover=all \
-		-fno-omit-frame-pointer -o "$RT_TMP/asan/initerofs" "${objs[@]}" $RT_LIBS
+	make -s -C "$RT_ROOT" -j2 asan >/dev/null &&
+		cp "$RT_ROOT/build/user/asan/initerofs" "$RT_TMP/asan/initerofs"
 }
 
 # ---- test trees ------------------------------------------------------------

@@ -210,12 +210,15 @@ convert_switch_root() {
 	local name=$1 initrd=$2 pattern=$3 d=$WORK/$1-sr line paths p prog
 	prog=$PROJECT_ROOT/build/user/switch-root/initerofs-switch-root
 	mkdir -p "$d"
-	"$INITEROFS" convert -q -o "$d/keep.img" --keep-switch-root "$initrd" 2>"$d/keep.err" &&
-		"$INITEROFS" convert -q -o "$d/out.img" "$initrd" 2>"$d/err"
+	# Without -q: the switch-root report is part of what convert says
+	# (-q silences it with the rest: tests/userspace/build-switch-root.t).
+	"$INITEROFS" convert -o "$d/keep.img" --keep-switch-root "$initrd" 2>"$d/keep.err" &&
+		"$INITEROFS" convert -o "$d/out.img" "$initrd" 2>"$d/err"
 	ok $? "$name: initerofs convert succeeds with and without --keep-switch-root" || return 1
 	line=$(grep 'switch root:' "$d/err")
 	like "$line" "$pattern" "$name: convert says in one line what it replaced"
-	is "$(grep -c . "$d/err")" 1 "$name: ... and nothing else"
+	is "$(grep -v -e 'switch root:' -e '^initerofs convert: .*: [0-9]* bytes' "$d/err")" '' \
+		"$name: ... and nothing else but its summary line"
 	is "$(grep -c 'switch root' "$d/keep.err")" 0 "$name: --keep-switch-root leaves the tools alone, silently"
 	paths=$(sed -n 's/.*replaced \(.*\) by .*/\1/p' <<<"$line" | sed 's/ ([^)]*)//g; s/, / /g')
 	[ -n "$paths" ]

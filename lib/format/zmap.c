@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fail.h"
+#include "util/fail.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/zmap.h"
 

@@ -30,12 +30,8 @@ static inline uint64_t ie_nid_pos(const struct ie_image *img, uint64_t nid)
 	return ie_blkpos(img, img->si.sb.meta_blkaddr) + nid * EROFS_ISLOT_SIZE;
 }
 
-/**
- * ie_reserve() - make room for @need elements of @elem bytes in the growable
- * array *@buf of *@cap elements (doubling, from 64).
- * Return: 0 or -ENOMEM (the array is left as it was).
- */
-int ie_reserve(void **buf, size_t *cap, size_t need, size_t elem);
+/* ie_reserve(): the growable-array helper. */
+#include "util/array.h"
 
 /* Compressed files: the lcluster decoder (reader_zmap.c). */
 struct ie_zmap;

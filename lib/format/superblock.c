@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fail.h"
+#include "util/fail.h"
 #include "initerofs/crc32c.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/superblock.h"

@@ -13,6 +13,8 @@
 
 #include "initerofs/erofs_format.h"
 #include "initerofs/import_cpio.h"
+#include "initerofs/io.h"
+#include "util/array.h"
 
 #define NAME_MAX_BYTES	255
 #define MAX_SYMLINKS	40		/* the kernel's MAXSYMLINKS */
@@ -411,32 +413,14 @@ static int maybe_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 
 /* ---- file data ------------------------------------------------------------ */
 
-/* Write @len bytes at @buf to the spool file. Return: 0 or -1 (errno). */
-static int write_all(int fd, const unsigned char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int spool_flush(struct ie_cpio_import *imp)
 {
-	int ret = write_all(imp->spool_fd, imp->spool_buf, imp->spool_used);
+	int ret = ie_write_full(imp->spool_fd, imp->spool_buf, imp->spool_used);
 
 	imp->spool_used = 0;
-	return ret;
+	if (ret)
+		errno = -ret;
+	return ret ? -1 : 0;
 }
 
 struct spool_ctx {
@@ -458,8 +442,12 @@ static int spool_sink(void *ctx, const unsigned char *buf, size_t len)
 	    spool_flush(imp))
 		goto fail;
 	if (len >= SPOOL_DIRECT) {
-		if (write_all(imp->spool_fd, buf, len))
+		int ret = ie_write_full(imp->spool_fd, buf, len);
+
+		if (ret) {
+			errno = -ret;
 			goto fail;
+		}
 	} else {
 		memcpy(imp->spool_buf + imp->spool_used, buf, len);
 		imp->spool_used += len;
@@ -535,15 +523,9 @@ static int dir_add(struct ie_cpio_import *imp, struct ie_cpio_reader *r)
 {
 	struct dir_time *t;
 
-	if (imp->nr_dirs == imp->dirs_cap) {
-		size_t cap = imp->dirs_cap ? 2 * imp->dirs_cap : 64;
-
-		t = realloc(imp->dirs, cap * sizeof(*t));
-		if (!t)
-			return ie_cpio_fail(r, r->offset, "out of memory");
-		imp->dirs = t;
-		imp->dirs_cap = cap;
-	}
+	if (ie_reserve((void **)&imp->dirs, &imp->dirs_cap, imp->nr_dirs + 1,
+		       sizeof(*imp->dirs)))
+		return ie_cpio_fail(r, r->offset, "out of memory");
 	t = &imp->dirs[imp->nr_dirs];
 	t->path = strdup(r->name);
 	if (!t->path)

@@ -26,6 +26,8 @@
 
 #include "initerofs/compress.h"
 #include "initerofs/erofs_format.h"
+#include "initerofs/io.h"
+#include "util/array.h"
 #include "writer_internal.h"
 
 #define SEGMENT_SIZE		(4u << 20)
@@ -88,24 +90,6 @@ static const char *source_name(const struct ie_inode *inode)
 {
 	return inode->data.kind == IE_DATA_PATH ? inode->data.path :
 						  "(in-memory data)";
-}
-
-static int read_fd_range(int fd, uint8_t *buf, uint64_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t got = pread(fd, buf, len, (off_t)off);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -errno;
-		if (!got)
-			return -ENODATA;	/* shorter than planned */
-		buf += got;
-		len -= (uint64_t)got;
-		off += (uint64_t)got;
-	}
-	return 0;
 }
 
 /* The file must be exactly as large as when it was imported. */
@@ -194,7 +178,7 @@ static int read_segment(struct job *j, uint8_t *buf, const uint8_t **data)
 	ret = open_source(j, &fd, &base, &own);
 	if (ret)
 		return ret;
-	ret = read_fd_range(fd, buf, j->len, base + j->off);
+	ret = ie_pread_full(fd, buf, (size_t)j->len, base + j->off);
 	if (ret)
 		ret = short_read(j, ret);
 	if (!ret && (j->first || j->last))
@@ -454,7 +438,7 @@ static int append_blocks(struct writer *w, const void *buf, size_t len)
 
 static int spool_tail(struct writer *w, struct wnode *n, const void *tail)
 {
-	int ret = wr_pwrite_fd(w->spool_fd, tail, n->tail_len, w->spool_size);
+	int ret = ie_pwrite_full(w->spool_fd, tail, n->tail_len, w->spool_size);
 
 	if (ret)
 		return wr_fail(w, ret, "cannot write the tail spool: %s",
@@ -560,9 +544,9 @@ static int finish_compressed(struct writer *w, struct wnode *n, bool all_plain)
 		buf = malloc(w->blksz);
 		if (!buf)
 			return wr_fail(w, -ENOMEM, "out of memory");
-		ret = (int)pread(w->fd, buf, n->tail_len, (off_t)(w->base +
-			((uint64_t)(w->data_end - 1) << w->blkszbits)));
-		ret = ret == (int)n->tail_len ? spool_tail(w, n, buf) :
+		ret = ie_pread_full(w->fd, buf, n->tail_len, w->base +
+				    ((uint64_t)(w->data_end - 1) << w->blkszbits));
+		ret = !ret ? spool_tail(w, n, buf) :
 		      wr_fail(w, -EIO, "cannot read back a tail");
 		free(buf);
 		w->data_end--;
@@ -611,11 +595,11 @@ static int copy_range(struct writer *w, int fd, uint64_t from, uint64_t len,
 		}
 		if (!kernel) {
 			*writing = false;
-			ret = read_fd_range(fd, buf, chunk, (uint64_t)in);
+			ret = ie_pread_full(fd, buf, (size_t)chunk, (uint64_t)in);
 			if (ret)
 				return ret;
 			*writing = true;
-			ret = wr_pwrite_fd(w->fd, buf, chunk, (uint64_t)out);
+			ret = ie_pwrite_full(w->fd, buf, chunk, (uint64_t)out);
 			if (ret)
 				return ret;
 			done = (ssize_t)chunk;
@@ -659,7 +643,7 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 			ret = job_fail(j, ret, "%s", "cannot write the image");
 	}
 	if (!ret && n->tail_len) {
-		ret = read_fd_range(fd, buf, n->tail_len, base + body);
+		ret = ie_pread_full(fd, buf, n->tail_len, base + body);
 		ret = ret ? short_read(j, ret) : spool_tail(w, n, buf);
 	}
 	if (own)
@@ -680,18 +664,9 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 
 static int append_extents(struct writer *w, struct wnode *n, struct job *j)
 {
-	if (n->nr_ext + j->nr_ext > n->ext_cap) {
-		size_t cap = n->ext_cap ? n->ext_cap : 16;
-		struct ie_zextent *e;
-
-		while (cap < n->nr_ext + j->nr_ext)
-			cap *= 2;
-		e = realloc(n->ext, cap * sizeof(*e));
-		if (!e)
-			return wr_fail(w, -ENOMEM, "out of memory for extents");
-		n->ext = e;
-		n->ext_cap = cap;
-	}
+	if (ie_reserve((void **)&n->ext, &n->ext_cap, n->nr_ext + j->nr_ext,
+		       sizeof(*n->ext)))
+		return wr_fail(w, -ENOMEM, "out of memory for extents");
 	memcpy(n->ext + n->nr_ext, j->ext, j->nr_ext * sizeof(*j->ext));
 	n->nr_ext += j->nr_ext;
 	return 0;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "initerofs/extract.h"
+#include "initerofs/io.h"
 #include "initerofs/reader.h"
 #include "reader_internal.h"
 
@@ -154,21 +155,6 @@ static void set_metadata(struct extractor *x, const struct ie_walk_entry *e,
 		error_at(x, e->path, "set times");
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void copy_data(struct extractor *x, const struct ie_walk_entry *e,
 		      int fd)
 {
@@ -179,11 +165,15 @@ static void copy_data(struct extractor *x, const struct ie_walk_entry *e,
 		ie_report(x->errors, "%s: %s", e->path, ie_image_error(x->img));
 		return;
 	}
-	while ((got = ie_file_read(f, x->buf, COPY_CHUNK)) > 0)
-		if (write_all(fd, x->buf, (size_t)got)) {
+	while ((got = ie_file_read(f, x->buf, COPY_CHUNK)) > 0) {
+		int ret = ie_write_full(fd, x->buf, (size_t)got);
+
+		if (ret) {
+			errno = -ret;
 			error_at(x, e->path, "write");
 			break;
 		}
+	}
 	if (got < 0)
 		ie_report(x->errors, "%s: %s", e->path, ie_image_error(x->img));
 	ie_file_close(f);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "initerofs/importer.h"
+#include "util/array.h"
 
 struct link_slot {
 	dev_t dev;
@@ -257,16 +258,10 @@ static int read_names(struct dir_import *im, const char *path,
 		}
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (l->nr == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 32;
-			char **names = realloc(l->names, cap * sizeof(*names));
-
-			if (!names) {
-				ret = fail(im, -ENOMEM, "out of memory");
-				break;
-			}
-			l->names = names;
-			l->cap = cap;
+		if (ie_reserve((void **)&l->names, &l->cap, l->nr + 1,
+			       sizeof(*l->names))) {
+			ret = fail(im, -ENOMEM, "out of memory");
+			break;
 		}
 		l->names[l->nr] = strdup(de->d_name);
 		if (!l->names[l->nr])

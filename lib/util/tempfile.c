@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fail.h"
+#include "util/fail.h"
 #include "initerofs/tempfile.h"
 
 /*

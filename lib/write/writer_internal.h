@@ -114,9 +114,6 @@ struct writer {
 __attribute__((format(printf, 3, 4)))
 int wr_fail(struct writer *w, int code, const char *fmt, ...);
 
-/* pwrite() all of @buf at offset @off of @fd. Return: 0 or -errno. */
-int wr_pwrite_fd(int fd, const void *buf, size_t len, uint64_t off);
-
 /* pwrite() all of @buf at image offset @off. Return: 0 or -errno. */
 int wr_pwrite(struct writer *w, const void *buf, size_t len, uint64_t off);
 

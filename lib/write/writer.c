@@ -13,6 +13,7 @@
 
 #include "initerofs/erofs_format.h"
 #include "initerofs/tempfile.h"
+#include "initerofs/io.h"
 #include "writer_internal.h"
 
 void ie_write_options_init(struct ie_write_options *opts)
@@ -35,27 +36,9 @@ int wr_fail(struct writer *w, int code, const char *fmt, ...)
 	return code;
 }
 
-int wr_pwrite_fd(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t done = pwrite(fd, p, len, (off_t)off);
-
-		if (done < 0 && errno == EINTR)
-			continue;
-		if (done < 0)
-			return -errno;
-		p += done;
-		len -= (size_t)done;
-		off += (uint64_t)done;
-	}
-	return 0;
-}
-
 int wr_pwrite(struct writer *w, const void *buf, size_t len, uint64_t off)
 {
-	int ret = wr_pwrite_fd(w->fd, buf, len, w->base + off);
+	int ret = ie_pwrite_full(w->fd, buf, len, w->base + off);
 
 	if (ret)
 		return wr_fail(w, ret, "cannot write the image: %s",

@@ -20,6 +20,7 @@
 #include "initerofs/inode.h"
 #include "initerofs/superblock.h"
 #include "initerofs/xattr.h"
+#include "util/array.h"
 #include "writer_internal.h"
 
 /* ---- record sizes and placement ----------------------------------------- */
@@ -51,15 +52,9 @@ static int free_push(struct free_space *fs, uint64_t pos, uint32_t blksz)
 
 	if (!(pos & (blksz - 1)) || !slots)
 		return 0;	/* block full */
-	if (fs->count[slots] == fs->cap[slots]) {
-		size_t cap = fs->cap[slots] ? 2 * fs->cap[slots] : 16;
-		uint64_t *s = realloc(fs->stacks[slots], cap * sizeof(*s));
-
-		if (!s)
-			return -ENOMEM;
-		fs->stacks[slots] = s;
-		fs->cap[slots] = cap;
-	}
+	if (ie_reserve((void **)&fs->stacks[slots], &fs->cap[slots],
+		       fs->count[slots] + 1, sizeof(*fs->stacks[slots])))
+		return -ENOMEM;
 	fs->stacks[slots][fs->count[slots]++] = pos;
 	return 0;
 }

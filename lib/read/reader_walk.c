@@ -47,23 +47,6 @@ static void problem(struct walker *w, const char *msg)
 		w->ops->problem(w->ctx, w->path_len ? w->path : "/", msg);
 }
 
-int ie_reserve(void **buf, size_t *cap, size_t need, size_t elem)
-{
-	size_t ncap = *cap ? *cap : 64;
-	void *nbuf;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	nbuf = realloc(*buf, ncap * elem);
-	if (!nbuf)
-		return -ENOMEM;
-	*buf = nbuf;
-	*cap = ncap;
-	return 0;
-}
-
 /* The root path is "/"; children are appended as "/name". */
 static int push_name(struct walker *w, const char *name, size_t len)
 {

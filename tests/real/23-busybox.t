@@ -1,0 +1,29 @@
+#!/bin/bash
+# Issue 16 on real Debian userspace: a busybox initrd (Debian's
+# busybox-static and an /init of a few lines, harness/guest/busybox-initrd-init)
+# that mounts root= and ends in busybox switch_root, converted by `initerofs
+# convert -z lz4hc` with no other step: it reaches systemd on the Debian
+# root disk, nothing of the initrd stays mounted, and the memory after the
+# switch is that of the same boot from the original cpio (MemTotal,
+# MemAvailable within 1 MiB).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/real/lib/real.sh
+
+real_setup
+cpio=$(real_initrd busybox)
+ok 0 "the busybox initrd (${cpio##*/}, $(stat -c %s "$cpio") bytes)"
+
+erofs=$(real_convert "$cpio" busybox-lz4hc -z lz4hc)
+ok $? "initerofs convert -z lz4hc converts it" || diag "$(cat "$LOG_DIR/busybox-lz4hc.img.err")"
+like "$(cat "$LOG_DIR/busybox-lz4hc.img.err")" 'replaced .*switch_root \(busybox\)' \
+	"convert says it replaced busybox's switch_root"
+
+real_boot cpio "$cpio"
+expect_real_root
+cpio_log=$LOG
+
+real_boot erofs-lz4hc "$erofs"
+expect_real_erofs
+expect_real_root
+expect_same_memory "$cpio_log"
+done_testing
