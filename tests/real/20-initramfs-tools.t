@@ -15,19 +15,6 @@ real_setup
 cpio=$(real_initrd initramfs-tools)
 [ "$(head -c 6 "$cpio")" != 070701 ] && ! programs/initerofs check -q "$cpio" >/dev/null 2>&1
 ok $? "initramfs-tools made a compressed cpio initrd (${cpio##*/}, $(stat -c %s "$cpio") bytes)"
-
-erofs=$(real_convert "$cpio" initramfs-tools-lz4hc -z lz4hc)
-ok $? "initerofs convert -z lz4hc converts it" || diag "$(cat "$LOG_DIR/initramfs-tools-lz4hc.img.err")"
-like "$(cat "$LOG_DIR/initramfs-tools-lz4hc.img.err")" 'replaced .*run-init \(klibc\)' \
-	"convert says it replaced klibc's run-init"
-
-real_boot cpio "$cpio"
-expect_real_root
-cpio_log=$LOG
-
-real_boot erofs-lz4hc "$erofs"
-expect_real_erofs
-expect_real_root
-expect_same_memory "$cpio_log"
+real_chain "$cpio" initramfs-tools 'run-init \(klibc\)'
 diag "EROFS instances went $(report real.erofs.wait_ms) ms into the report unit"
 done_testing

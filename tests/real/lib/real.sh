@@ -58,6 +58,29 @@ real_convert() {
 	echo "$out"
 }
 
+# real_chain CPIO NAME TOOL [CHECK]: the generator's initrd CPIO as made and
+# converted by `initerofs convert -z lz4hc` (into NAME-lz4hc.img), convert
+# naming TOOL (a regex, e.g. 'run-init \(klibc\)') as replaced, or nothing
+# when TOOL is empty; both booted to the root disk and expected there, with
+# CHECK (a function name, optional) after each boot; the EROFS boot mounted
+# as EROFS and with the memory of the cpio boot.
+real_chain() {
+	local cpio=$1 name=$2 tool=$3 check=${4:-:} erofs cpio_log
+	erofs=$(real_convert "$cpio" "$name-lz4hc" -z lz4hc)
+	ok $? "initerofs convert -z lz4hc converts it" || diag "$(cat "$LOG_DIR/$name-lz4hc.img.err")"
+	[ -z "$tool" ] || like "$(cat "$LOG_DIR/$name-lz4hc.img.err")" "replaced .*$tool" \
+		"convert says it replaced $tool"
+	real_boot cpio "$cpio"
+	expect_real_root
+	$check
+	cpio_log=$LOG
+	real_boot erofs-lz4hc "$erofs"
+	expect_real_erofs
+	expect_real_root
+	$check
+	expect_same_memory "$cpio_log"
+}
+
 # real_boot NAME INITRD [APPEND]: boot it with the root disk; one TAP line:
 # the report reached its end and the guest powered off. The serial log
 # ($LOG) gets every `IEROFS ` report at the start of its own line: a
