@@ -18,7 +18,6 @@
 #include "initerofs/writer.h"
 #include "switch_root_step.h"
 
-#define ERR_MAX		1024
 
 #define CMD		"initerofs build"
 
@@ -70,31 +69,34 @@ static int bad(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* The options of build itself; image options go to image_option(). */
+/*
+ * The options of build itself; image options go to image_option().
+ * Return: ARGS_GO_ON, or the exit status.
+ */
 static int parse_option(struct build_args *a, int c, const char *arg)
 {
 	int ret = image_option(&a->opts, c, arg, CMD);
 
 	if (ret != IMAGE_OPT_NOT_MINE)
-		return ret;
+		return ret ? ret : ARGS_GO_ON;
 	switch (c) {
 	case 'o':
 		a->output = arg;
-		return 0;
+		return ARGS_GO_ON;
 	case 'q':
 		a->quiet = true;
-		return 0;
+		return ARGS_GO_ON;
 	case 'v':
 		a->verbose = true;
-		return 0;
+		return ARGS_GO_ON;
 	case OPT_SWITCH_ROOT:
 		a->switch_root = true;
-		return 0;
+		return ARGS_GO_ON;
 	case 'h':
 		fputs(usage_head, stdout);
 		fputs(image_options_help, stdout);
 		fputs(usage_tail, stdout);
-		return -1;
+		return 0;
 	default:
 		fprintf(stderr, "Try '" CMD " --help'.\n");
 		return 2;
@@ -112,7 +114,7 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:qvh" IMAGE_SHORT_OPTIONS,
 				long_options, NULL)) != -1) {
 		ret = parse_option(a, c, optarg);
-		if (ret)
+		if (ret != ARGS_GO_ON)
 			return ret;
 	}
 	if (!a->output)
@@ -121,7 +123,7 @@ static int parse_args(struct build_args *a, int argc, char **argv)
 		return bad("%s", optind == argc ? "no SOURCE given" :
 			   "more than one SOURCE given");
 	a->source = argv[optind];
-	return 0;
+	return ARGS_GO_ON;
 }
 
 /*
@@ -129,15 +131,13 @@ static int parse_args(struct build_args *a, int argc, char **argv)
  * input file, and the next build would pack the image into itself.
  */
 static int output_in_source_dir(const char *output, const char *source,
-				char *err, size_t errlen)
+				struct ie_error *err)
 {
 	char src[PATH_MAX], dir[PATH_MAX], *copy = strdup(output);
 	size_t len;
 
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
+	if (!copy)
+		return ie_fail(err, -ENOMEM, "out of memory");
 	/* Unresolvable paths fail later with their own message. */
 	if (!realpath(source, src) || !realpath(dirname(copy), dir)) {
 		free(copy);
@@ -147,10 +147,9 @@ static int output_in_source_dir(const char *output, const char *source,
 	len = strlen(src);
 	if (!strncmp(dir, src, len) &&
 	    (dir[len] == '\0' || dir[len] == '/' || len == 1)) {
-		snprintf(err, errlen,
-			 "%s: the output image is inside SOURCE %s: it would replace or become one of its files; write it elsewhere",
-			 output, source);
-		return -EINVAL;
+		return ie_fail(err, -EINVAL,
+			       "%s: the output image is inside SOURCE %s: it would replace or become one of its files; write it elsewhere",
+			       output, source);
 	}
 	return 0;
 }
@@ -187,7 +186,7 @@ static const char *tree_reads(const struct ie_inode *dir,
 
 /* Writing an existing IMAGE must not replace the manifest or its files. */
 static int output_is_input(const char *output, const char *manifest,
-			   const struct ie_tree *tree, char *err, size_t errlen)
+			   const struct ie_tree *tree, struct ie_error *err)
 {
 	const char *input = NULL;
 	struct stat out;
@@ -200,28 +199,25 @@ static int output_is_input(const char *output, const char *manifest,
 		input = tree_reads(tree->root, &out);
 	if (!input)
 		return 0;
-	snprintf(err, errlen,
-		 "%s: the output image is the input file %s: it would be replaced; write it elsewhere",
-		 output, input);
-	return -EINVAL;
+	return ie_fail(err, -EINVAL,
+		       "%s: the output image is the input file %s: it would be replaced; write it elsewhere",
+		       output, input);
 }
 
 static int import_source(struct ie_tree *tree, const char *source,
-			 const char *output, char *err, size_t errlen)
+			 const char *output, struct ie_error *err)
 {
 	struct stat st;
 	int ret;
 
-	if (stat(source, &st)) {
-		snprintf(err, errlen, "%s: %s", source, strerror(errno));
-		return -errno;
-	}
+	if (stat(source, &st))
+		return ie_fail(err, -errno, "%s: %s", source, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		ret = output_in_source_dir(output, source, err, errlen);
-		return ret ? ret : ie_import_dir(tree, source, err, errlen);
+		ret = output_in_source_dir(output, source, err);
+		return ret ? ret : ie_import_dir(tree, source, err);
 	}
-	ret = ie_import_manifest(tree, source, err, errlen);
-	return ret ? ret : output_is_input(output, source, tree, err, errlen);
+	ret = ie_import_manifest(tree, source, err);
+	return ret ? ret : output_is_input(output, source, tree, err);
 }
 
 static void print_stats(const struct build_args *a,
@@ -244,19 +240,19 @@ int cmd_build(int argc, char **argv)
 	struct ie_write_stats stats;
 	struct progress progress;
 	struct ie_tree *tree;
-	char err[ERR_MAX] = "";
+	struct ie_error err = { 0 };
 	int ret;
 
 	ret = parse_args(&a, argc, argv);
-	if (ret)
-		return ret < 0 ? 0 : ret;
+	if (ret != ARGS_GO_ON)
+		return ret;
 	tree = ie_tree_new();
 	if (!tree) {
 		fprintf(stderr, "initerofs build: out of memory\n");
 		return 1;
 	}
 	progress_init(&progress, CMD, a.quiet);
-	ret = import_source(tree, a.source, a.output, err, sizeof(err));
+	ret = import_source(tree, a.source, a.output, &err);
 	if (!ret && a.switch_root &&
 	    switch_root_step(CMD, tree, a.opts.force_mtime || a.opts.clamp_mtime ?
 			     a.opts.mtime : 0, a.source, a.quiet)) {
@@ -265,14 +261,12 @@ int cmd_build(int argc, char **argv)
 	}
 	if (!ret) {
 		progress_attach(&progress, &a.opts);
-		ret = ie_write_image(tree, &a.opts, a.output, &stats, err,
-				     sizeof(err));
+		ret = ie_write_image(tree, &a.opts, a.output, &stats, &err);
 		progress_end(&progress);
 	}
 	ie_tree_free(tree);
 	if (ret) {
-		fprintf(stderr, "initerofs build: %s\n",
-			err[0] ? err : strerror(-ret));
+		ie_error_print(stderr, CMD, &err, ret);
 		return 1;
 	}
 	if (a.verbose)

@@ -75,7 +75,7 @@ int cmd_check(int argc, char **argv)
 	struct printer p = { .rep.problem = print_problem };
 	struct ie_check_stats st = { 0 };
 	struct ie_image *img;
-	char err[512];
+	struct ie_error err;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -91,8 +91,8 @@ int cmd_check(int argc, char **argv)
 	if (c != READ_GO_ON)
 		return c;
 	p.image = argv[optind];
-	if (ie_image_open(p.image, IE_OPEN_LENIENT, &img, err, sizeof(err))) {
-		ie_report(&p.rep, "%s", err);
+	if (ie_image_open(p.image, IE_OPEN_LENIENT, &img, &err) < 0) {
+		ie_report(&p.rep, "%s", err.msg);
 		print_summary(&p, &st);
 		return 1;
 	}

@@ -46,7 +46,7 @@ struct convert {
 	unsigned long dropped;		/* entries not created, so far */
 	struct progress progress;
 	struct ie_convert_result res;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 };
 
 static void usage(FILE *out)
@@ -100,7 +100,7 @@ static int parse_args(struct convert *c, int argc, char **argv)
 	int opt;
 
 	if (image_options_init(&c->image, CMD))
-		return 2;
+		return 2;	/* the exit status */
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh" IMAGE_SHORT_OPTIONS,
 				  longopts, NULL)) != -1) {
@@ -152,7 +152,7 @@ static int parse_args(struct convert *c, int argc, char **argv)
 		return 2;
 	}
 	c->input = argv[optind];
-	return -1;	/* go on */
+	return ARGS_GO_ON;
 }
 
 static void print_warning(void *ctx, const char *msg, unsigned long nr)
@@ -219,7 +219,7 @@ static int convert(struct convert *c)
 
 	progress_init(&c->progress, CMD, c->quiet);
 	progress_attach(&c->progress, &c->image);
-	ret = ie_convert(&o, &c->res, c->err, sizeof(c->err));
+	ret = ie_convert(&o, &c->res, &c->err);
 	progress_end(&c->progress);
 	if (r->written && c->verbose)
 		fprintf(stderr,
@@ -230,8 +230,7 @@ static int convert(struct convert *c)
 			(unsigned long long)r->stats.image_bytes,
 			(unsigned long long)r->stats.inodes);
 	if (ret) {
-		if (c->err[0])
-			fprintf(stderr, CMD ": %s\n", c->err);
+		ie_error_print(stderr, CMD, &c->err, ret);
 		return 1;
 	}
 	progress_summary(&c->progress, c->output, r->stats.data_bytes,
@@ -246,7 +245,7 @@ int cmd_convert(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	ret = parse_args(&c, argc, argv);
-	if (ret >= 0)
+	if (ret != ARGS_GO_ON)
 		return ret;
 	return convert(&c);
 }

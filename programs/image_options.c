@@ -11,7 +11,6 @@
 
 #include "image_options.h"
 
-#define ERR_MAX		1024
 
 const char image_options_help[] =
 "  -z, --compress ALG        none (default), lz4, lz4hc[,LEVEL 1-12], lzma[,LEVEL 0-9]\n"
@@ -85,13 +84,13 @@ int image_options_init(struct ie_write_options *opts, const char *cmd)
 int image_option(struct ie_write_options *opts, int c, const char *arg,
 		 const char *cmd)
 {
-	char err[ERR_MAX];
+	struct ie_error err;
 	long long v;
 
 	switch (c) {
 	case 'z':
-		if (ie_compr_parse(arg, &opts->compr, err, sizeof(err)))
-			return bad(cmd, "%s", err);
+		if (ie_compr_parse(arg, &opts->compr, &err) < 0)
+			return bad(cmd, "%s", err.msg);
 		return 0;
 	case 'C':
 		if (parse_number(arg, 512, 1 << 20, &v))

@@ -22,6 +22,13 @@ enum {
 	IMAGE_OPT_END,
 };
 
+/*
+ * The answer of build's and convert's parse_args(): ARGS_GO_ON to run the
+ * command, anything else is the exit status (0 after --help, 2 after a
+ * usage message).
+ */
+#define ARGS_GO_ON	(-1)
+
 /* image_option()'s answer for an option that is not an image option. */
 #define IMAGE_OPT_NOT_MINE	1
 

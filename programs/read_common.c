@@ -2,6 +2,7 @@
 /*
  * Argument checks and image opening shared by the reading subcommands.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -42,10 +43,10 @@ struct ie_image *read_open(const char *cmd, const char *path,
 			   unsigned int flags)
 {
 	struct ie_image *img;
-	char err[512];
+	struct ie_error err;
 
-	if (ie_image_open(path, flags, &img, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", cmd, err);
+	if (ie_image_open(path, flags, &img, &err) < 0) {
+		ie_error_print(stderr, cmd, &err, -EIO);
 		return NULL;
 	}
 	return img;

@@ -2,7 +2,7 @@
 /* The switch-root step of convert and build (switch_root_step.h). */
 #include <stdio.h>
 
-#include "initerofs/errmsg.h"
+#include "initerofs/error.h"
 #include "initerofs/switch_root.h"
 #include "switch_root_step.h"
 
@@ -29,12 +29,12 @@ int switch_root_step(const char *cmd, struct ie_tree *tree, int64_t mtime,
 		     const char *source, bool quiet)
 {
 	struct ie_sr_report rep;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
 	if (ie_switch_root_install(tree, ie_switch_root_prog,
 				   (size_t)(ie_switch_root_prog_end - ie_switch_root_prog),
-				   mtime, &rep, err, sizeof(err))) {
-		fprintf(stderr, "%s: %s: switch root: %s\n", cmd, source, err);
+				   mtime, &rep, &err) < 0) {
+		fprintf(stderr, "%s: %s: switch root: %s\n", cmd, source, err.msg);
 		return 1;
 	}
 	if (!quiet)

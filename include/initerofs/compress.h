@@ -11,6 +11,8 @@
 #ifndef INITEROFS_COMPRESS_H
 #define INITEROFS_COMPRESS_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ struct ie_compr_opts {
  * "lzma[,LEVEL]". Return: 0, or -EINVAL with a message in @err.
  */
 int ie_compr_parse(const char *arg, struct ie_compr_opts *opts,
-		   char *err, size_t errlen);
+		   struct ie_error *err);
 
 /* The name of @kind as ie_compr_parse() accepts it. */
 const char *ie_compr_name(enum ie_compr_kind kind);

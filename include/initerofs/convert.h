@@ -19,6 +19,8 @@
 #ifndef INITEROFS_CONVERT_H
 #define INITEROFS_CONVERT_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -64,6 +66,6 @@ struct ie_convert_result {
  * Return: 0, or a negative errno.
  */
 int ie_convert(const struct ie_convert_options *opts,
-	       struct ie_convert_result *res, char *err, size_t errlen);
+	       struct ie_convert_result *res, struct ie_error *err);
 
 #endif /* INITEROFS_CONVERT_H */

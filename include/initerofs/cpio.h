@@ -19,6 +19,8 @@
 #ifndef INITEROFS_CPIO_H
 #define INITEROFS_CPIO_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,10 +52,10 @@ struct ie_cpio_header {
  * Checks the magic (naming the old "odc" and binary formats the kernel
  * refuses), that every field is 8 hex digits, and that namesize is
  * between 1 and PATH_MAX.
- * Return: 0, or -1 with @err filled in.
+ * Return: 0, or -EINVAL with @err filled in.
  */
 int ie_cpio_parse_header(const unsigned char *raw, struct ie_cpio_header *h,
-			 size_t *bad, char *err, size_t errlen);
+			 size_t *bad, struct ie_error *err);
 
 /** ie_cpio_field_name() - "ino", "mode", ... for messages. */
 const char *ie_cpio_field_name(enum ie_cpio_field f);
@@ -62,10 +64,10 @@ const char *ie_cpio_field_name(enum ie_cpio_field f);
  * ie_cpio_check_name() - validate a name as read from an archive.
  * @name:	@namesize bytes, the last of which should be the NUL
  * @bad:	on failure, the offset within the name of the problem
- * Return: 0, or -1 with @err filled in.
+ * Return: 0, or -EINVAL with @err filled in.
  */
 int ie_cpio_check_name(const char *name, uint32_t namesize, size_t *bad,
-		       char *err, size_t errlen);
+		       struct ie_error *err);
 
 /** ie_cpio_name_pad() - padding bytes after a name of @namesize bytes. */
 static inline size_t ie_cpio_name_pad(uint32_t namesize)
@@ -85,7 +87,7 @@ struct ie_cpio_reader {
 	uint64_t data_left;		/* body bytes not yet read */
 	uint32_t sum;			/* byte-sum of the body read so far */
 	/* The last failure, complete with its location. */
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 };
 
 /** ie_cpio_reader_init() - read entries from @s, @origin prefixing offsets. */
@@ -95,18 +97,20 @@ void ie_cpio_reader_init(struct ie_cpio_reader *r, struct ie_stream *s,
 /**
  * ie_cpio_read_header() - read the header and name of the next entry.
  * The stream must be on its first byte. The body is left unread.
- * Return: 0, or -1 with r->err filled in.
+ * Return: 0, or a negative errno with r->err filled in.
  */
 int ie_cpio_read_header(struct ie_cpio_reader *r);
 
-/* Receives the body in pieces; returns 0 or -1 (with r->err filled in). */
+/* Receives the body in pieces; returns 0 or a negative errno (with r->err
+ * filled in). */
 typedef int (*ie_cpio_sink_fn)(void *ctx, const unsigned char *buf,
 			       size_t len);
 
 /**
  * ie_cpio_read_data() - pass the rest of the body to @sink, then consume
  * the padding after it. For a 070702 regular file the sum is checked.
- * Return: 0, or -1 with r->err filled in (truncated, checksum, @sink).
+ * Return: 0, or a negative errno with r->err filled in (truncated,
+ * checksum, @sink).
  */
 int ie_cpio_read_data(struct ie_cpio_reader *r, ie_cpio_sink_fn sink,
 		      void *ctx);
@@ -116,7 +120,7 @@ int ie_cpio_skip_data(struct ie_cpio_reader *r);
 
 /**
  * ie_cpio_fail() - record a failure at stream offset @off in r->err.
- * Return: -1.
+ * Return: -EINVAL.
  */
 int ie_cpio_fail(struct ie_cpio_reader *r, uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -16,6 +16,8 @@
 #ifndef INITEROFS_DECOMPRESS_H
 #define INITEROFS_DECOMPRESS_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,7 +74,7 @@ struct ie_decompress_limits {
 
 /**
  * ie_parse_size() - parse "123", "64K", "256M", "2G", "1T" (powers of 1024).
- * Return: 0, or -1 for anything else or an overflow.
+ * Return: 0, or -EINVAL for anything else or an overflow.
  */
 int ie_parse_size(const char *s, uint64_t *v);
 
@@ -84,17 +86,17 @@ int ie_parse_size(const char *s, uint64_t *v);
  * @c:		the compression, as detected at @in's current position
  * @in:		positioned on the first byte of the compressed stream; it
  *		must outlive @out
- * @err:	message buffer for failures
- * @errlen:	its size
+ * @err:	the error record for failures
  *
  * Reading @out past the end of the compressed stream returns the end; @in
  * is then on the first byte after the compressed stream. Corrupt or
  * truncated data fails the read with a message naming the compression, the
  * offset where its stream started and the input offset of the problem.
- * Return: 0, or -1 with @err filled in (unsupported or out of memory).
+ * Return: 0, or -EOPNOTSUPP, -ENOMEM or -EINVAL (a bad stream header)
+ * with @err filled in.
  */
 int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
-		       struct ie_stream *in, char *err, size_t errlen);
+		       struct ie_stream *in, struct ie_error *err);
 
 /**
  * ie_decompress_open_limited() - ie_decompress_open() within @limits (NULL:
@@ -104,7 +106,7 @@ int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
 int ie_decompress_open_limited(struct ie_stream *out, enum ie_compression c,
 			       struct ie_stream *in,
 			       const struct ie_decompress_limits *limits,
-			       char *err, size_t errlen);
+			       struct ie_error *err);
 
 /** ie_decompress_close() - free the decompressor and @out's buffer. */
 void ie_decompress_close(struct ie_stream *out);

@@ -10,6 +10,8 @@
 #ifndef INITEROFS_DIRENT_H
 #define INITEROFS_DIRENT_H
 
+#include "error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +60,6 @@ struct ie_dirent_view {
  */
 int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 			struct ie_dirent_view *out, size_t max,
-			char *err, size_t errlen);
+			struct ie_error *err);
 
 #endif /* INITEROFS_DIRENT_H */

@@ -33,6 +33,8 @@
 #ifndef INITEROFS_IMPORT_CPIO_H
 #define INITEROFS_IMPORT_CPIO_H
 
+#include "error.h"
+
 #include <stdint.h>
 
 #include "cpio.h"
@@ -59,15 +61,15 @@ struct ie_cpio_import *ie_cpio_import_new(struct ie_tree *tree, int spool_fd,
 /**
  * ie_cpio_import_entry() - perform the entry whose header @r just read,
  * consuming its body as needed.
- * Return: 0, or -1 with r->err filled in.
+ * Return: 0, or a negative errno with r->err filled in.
  */
 int ie_cpio_import_entry(struct ie_cpio_import *imp, struct ie_cpio_reader *r);
 
 /**
  * ie_cpio_import_finish() - flush the spool and apply directory mtimes.
- * Return: 0, or -1 with @err filled in.
+ * Return: 0, or a negative errno with @err filled in.
  */
-int ie_cpio_import_finish(struct ie_cpio_import *imp, char *err, size_t errlen);
+int ie_cpio_import_finish(struct ie_cpio_import *imp, struct ie_error *err);
 
 /** ie_cpio_import_warnings() - how many entries were dropped. */
 unsigned long ie_cpio_import_warnings(const struct ie_cpio_import *imp);

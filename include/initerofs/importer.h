@@ -7,6 +7,8 @@
 #ifndef INITEROFS_IMPORTER_H
 #define INITEROFS_IMPORTER_H
 
+#include "error.h"
+
 #include <stddef.h>
 
 #include "tree.h"
@@ -19,7 +21,7 @@
  * Return: 0, or a negative errno with a message naming the path in @err.
  */
 int ie_import_dir(struct ie_tree *tree, const char *path,
-		  char *err, size_t errlen);
+		  struct ie_error *err);
 
 /*
  * ie_import_manifest() - add the entries of the gen_init_cpio manifest
@@ -30,6 +32,6 @@ int ie_import_dir(struct ie_tree *tree, const char *path,
  * Return: 0, or a negative errno with "FILE:LINE: reason" in @err.
  */
 int ie_import_manifest(struct ie_tree *tree, const char *path,
-		       char *err, size_t errlen);
+		       struct ie_error *err);
 
 #endif /* INITEROFS_IMPORTER_H */

@@ -23,6 +23,8 @@
 #ifndef INITEROFS_INITRD_H
 #define INITEROFS_INITRD_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -39,13 +41,13 @@ struct ie_segment {
 #define IE_SCAN_STOP 1
 
 /*
- * Callbacks; each returns 0 to go on, IE_SCAN_STOP, or -1 after filling
+ * Callbacks; each returns 0 to go on, IE_SCAN_STOP, or a negative errno after filling
  * r->err (entry, trailer) or the scan's err (segment) with a message.
  */
 struct ie_initrd_ops {
 	/* A segment starts (optional). */
-	int (*segment)(void *ctx, const struct ie_segment *seg, char *err,
-		       size_t errlen);
+	int (*segment)(void *ctx, const struct ie_segment *seg,
+		       struct ie_error *err);
 	/*
 	 * An entry's header and name were read; its body is next. The callback
 	 * may read it with ie_cpio_read_data(); whatever it leaves, the
@@ -66,10 +68,10 @@ struct ie_initrd_ops {
  * ie_initrd_scan() - walk every segment and entry from @in's position to
  * its end, calling @ops.
  * Return: 0 at the end of the input, IE_SCAN_STOP when a callback stopped
- * the scan, or -1 with @err filled in.
+ * the scan, or a negative errno with @err filled in.
  */
 int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
-		   void *ctx, char *err, size_t errlen);
+		   void *ctx, struct ie_error *err);
 
 /**
  * ie_initrd_scan_limited() - ie_initrd_scan() with every compressed segment
@@ -78,7 +80,7 @@ int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
 int ie_initrd_scan_limited(struct ie_stream *in,
 			   const struct ie_initrd_ops *ops, void *ctx,
 			   const struct ie_decompress_limits *limits,
-			   char *err, size_t errlen);
+			   struct ie_error *err);
 
 /**
  * ie_cpio_path_is_early() - whether an archive member named @name belongs
@@ -98,10 +100,11 @@ bool ie_cpio_path_is_early(const char *name, bool *loader_file);
  * The stream is marked and rewound, so it is left where it was and no byte
  * is lost even when it reads a pipe; the memory this takes is the size of
  * the early archives plus one header of what follows.
- * Return: 0, or -1 with @err filled in (malformed leading archives).
+ * Return: 0, or a negative errno with @err filled in (malformed leading
+ * archives).
  */
-int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len, char *err,
-			   size_t errlen);
+int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len,
+			   struct ie_error *err);
 
 /* Where ie_initrd_find_image() found the image, or stopped looking. */
 struct ie_initrd_image {

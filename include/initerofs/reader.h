@@ -17,6 +17,8 @@
 #ifndef INITEROFS_READER_H
 #define INITEROFS_READER_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,14 +45,13 @@ enum ie_open_flags {
  * @path:	image file, optionally behind a cpio prefix
  * @flags:	enum ie_open_flags
  * @imgp:	the opened image on success
- * @err:	message buffer for failures ("reader: ..."), may be NULL
- * @errlen:	size of @err
+ * @err:	the error record for failures ("reader: ..."), may be NULL
  *
  * Without IE_OPEN_LENIENT the superblock must pass ie_super_verify().
  * Return: 0, or a negative errno with @err filled in.
  */
 int ie_image_open(const char *path, unsigned int flags, struct ie_image **imgp,
-		  char *err, size_t errlen);
+		  struct ie_error *err);
 
 /** ie_image_close() - unmap and free; NULL is accepted. */
 void ie_image_close(struct ie_image *img);

@@ -23,13 +23,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "errmsg.h"
+#include "initerofs/error.h"
 
 struct ie_stream;
 
 /*
  * Produce up to @room bytes at @dst. Return the number produced (> 0),
- * 0 at the end of the stream, or -1 with the stream's err filled in.
+ * 0 at the end of the stream, or a negative errno with the stream's err
+ * filled in (by ie_fail()).
  */
 typedef ssize_t (*ie_stream_fill_fn)(struct ie_stream *s, unsigned char *dst,
 				     size_t room);
@@ -46,7 +47,7 @@ struct ie_stream {
 	bool failed;		/* fill reported an error (in err) */
 	ie_stream_fill_fn fill;
 	void *ctx;		/* the fill function's state */
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 };
 
 /**
@@ -71,7 +72,7 @@ void ie_stream_fini(struct ie_stream *s);
 /**
  * ie_stream_need() - make at least @n bytes available at ie_stream_data().
  * Return: the number of bytes available, which is less than @n only at the
- * end of the stream, or -1 on error (message in s->err).
+ * end of the stream, or a negative errno (message in s->err).
  */
 ssize_t ie_stream_need(struct ie_stream *s, size_t n);
 
@@ -93,13 +94,13 @@ void ie_stream_consume(struct ie_stream *s, size_t n);
 /**
  * ie_stream_skip() - drop @n bytes, reading them as needed.
  * Return: the number of bytes dropped, less than @n only at the end of the
- * stream, or -1 on error.
+ * stream, or a negative errno.
  */
 int64_t ie_stream_skip(struct ie_stream *s, uint64_t n);
 
 /**
  * ie_stream_at_end() - true when no byte is left (reads to find out).
- * Return: 1 at the end, 0 when a byte is there, -1 on error.
+ * Return: 1 at the end, 0 when a byte is there, or a negative errno.
  */
 int ie_stream_at_end(struct ie_stream *s);
 

@@ -10,6 +10,8 @@
 #ifndef INITEROFS_SUPERBLOCK_H
 #define INITEROFS_SUPERBLOCK_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +68,6 @@ size_t ie_super_checksum_len(unsigned int blkszbits);
  * Return: 0, or a negative errno with a one-line reason in @err.
  */
 int ie_super_decode(const uint8_t *image, size_t len,
-		    struct ie_super_info *sb, char *err, size_t errlen);
+		    struct ie_super_info *sb, struct ie_error *err);
 
 #endif /* INITEROFS_SUPERBLOCK_H */

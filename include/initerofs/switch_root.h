@@ -16,6 +16,8 @@
 #ifndef INITEROFS_SWITCH_ROOT_H
 #define INITEROFS_SWITCH_ROOT_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -150,11 +152,11 @@ const char *ie_sr_impl_name(enum ie_sr_impl impl);
  * alias that sends `run-init` to the program even in a busybox shell that
  * prefers its own applets (docs/switch-root.md).
  * Nothing changes when no tool is replaced.
- * Return: 0 with @rep filled in, or -1 with @err set (the tree may then be
+ * Return: 0 with @rep filled in, or a negative errno with @err set (the tree may then be
  * partly changed).
  */
 int ie_switch_root_install(struct ie_tree *tree, const void *prog,
 			   size_t prog_len, int64_t mtime,
-			   struct ie_sr_report *rep, char *err, size_t errlen);
+			   struct ie_sr_report *rep, struct ie_error *err);
 
 #endif /* INITEROFS_SWITCH_ROOT_H */

@@ -12,6 +12,8 @@
 #ifndef INITEROFS_TEMPFILE_H
 #define INITEROFS_TEMPFILE_H
 
+#include "error.h"
+
 #include <stddef.h>
 
 /* An output being written: @fd is open on @tmp_path until commit/abort. */
@@ -29,14 +31,14 @@ struct ie_output {
  * Return: 0, or a negative errno with a message in @err.
  */
 int ie_output_open(struct ie_output *out, const char *path,
-		   char *err, size_t errlen);
+		   struct ie_error *err);
 
 /*
  * ie_output_commit() - give the file the mode 0666 & ~umask, close it and
  * rename it over the final name. On failure the temporary file is removed.
  * Return: 0, or a negative errno with a message in @err.
  */
-int ie_output_commit(struct ie_output *out, char *err, size_t errlen);
+int ie_output_commit(struct ie_output *out, struct ie_error *err);
 
 /* ie_output_abort() - close and remove the temporary file (if still open). */
 void ie_output_abort(struct ie_output *out);
@@ -46,7 +48,7 @@ void ie_output_abort(struct ie_output *out);
  * lives as long as the command (O_TMPFILE, or a name removed at once).
  * Return: the descriptor, or a negative errno with a message in @err.
  */
-int ie_spool_open(const char *dir, char *err, size_t errlen);
+int ie_spool_open(const char *dir, struct ie_error *err);
 
 /*
  * ie_tempfile_catch_signals() - on SIGHUP, SIGINT, SIGQUIT, SIGTERM and

@@ -11,6 +11,8 @@
 #ifndef INITEROFS_WRITER_H
 #define INITEROFS_WRITER_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -76,7 +78,7 @@ void ie_write_options_init(struct ie_write_options *opts);
  */
 int ie_write_image(struct ie_tree *tree, const struct ie_write_options *opts,
 		   const char *path, struct ie_write_stats *stats,
-		   char *err, size_t errlen);
+		   struct ie_error *err);
 
 /*
  * ie_write_image_fd() - write @tree as an EROFS image into @fd starting at
@@ -87,7 +89,7 @@ int ie_write_image(struct ie_tree *tree, const struct ie_write_options *opts,
  */
 int ie_write_image_fd(struct ie_tree *tree, const struct ie_write_options *opts,
 		      int fd, uint64_t base, struct ie_write_stats *stats,
-		      char *err, size_t errlen);
+		      struct ie_error *err);
 
 /*
  * ie_parse_uuid() - parse "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx".

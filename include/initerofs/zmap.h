@@ -14,6 +14,8 @@
 #ifndef INITEROFS_ZMAP_H
 #define INITEROFS_ZMAP_H
 
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,7 +95,7 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 		       unsigned int datalayout, uint64_t size,
 		       uint32_t feature_incompat, const uint8_t *index,
 		       uint64_t index_pos, size_t index_len,
-		       char *err, size_t errlen);
+		       struct ie_error *err);
 
 /* One decoded lcluster record. */
 struct ie_zlcluster {
@@ -108,7 +110,7 @@ struct ie_zlcluster {
 
 /* ie_zmap_load_lcluster() - decode the record of lcluster @lcn. */
 int ie_zmap_load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
-			  struct ie_zlcluster *m, char *err, size_t errlen);
+			  struct ie_zlcluster *m, struct ie_error *err);
 
 struct ie_zmap_extent {
 	uint64_t la;			/* logical start of the extent */
@@ -129,7 +131,7 @@ struct ie_zmap_extent {
  */
 int ie_zmap_head_extent(const struct ie_zinode *zi,
 			const struct ie_zlcluster *head, uint64_t end,
-			struct ie_zmap_extent *ext, char *err, size_t errlen);
+			struct ie_zmap_extent *ext, struct ie_error *err);
 
 /*
  * ie_zmap_map() - find the extent holding logical offset @la (< size) as
@@ -137,6 +139,6 @@ int ie_zmap_head_extent(const struct ie_zinode *zi,
  * look ahead to the next head with delta[1].
  */
 int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
-		struct ie_zmap_extent *ext, char *err, size_t errlen);
+		struct ie_zmap_extent *ext, struct ie_error *err);
 
 #endif /* INITEROFS_ZMAP_H */

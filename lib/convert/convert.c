@@ -22,8 +22,7 @@
 struct conv {
 	const struct ie_convert_options *o;
 	struct ie_convert_result *res;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;
 
 	int in_fd, spool_fd;
 	struct ie_output out;		/* a temporary file until renamed */
@@ -37,21 +36,18 @@ static int fail_errno(struct conv *c, const char *what, const char *path)
 {
 	int e = errno ? errno : EIO;
 
-	snprintf(c->err, c->errlen, "%s %s: %s", what, path, strerror(e));
-	return -e;
+	return ie_fail(c->err, -e, "%s %s: %s", what, path, strerror(e));
 }
 
 static int fail_oom(struct conv *c)
 {
-	snprintf(c->err, c->errlen, "out of memory");
-	return -ENOMEM;
+	return ie_fail(c->err, -ENOMEM, "out of memory");
 }
 
-/* A message of a lower layer, about the input. */
-static int fail_input(struct conv *c, const char *msg)
+/* A failure of a lower layer (in c->err), about the input. */
+static int fail_input(struct conv *c)
 {
-	snprintf(c->err, c->errlen, "%s: %s", c->o->input, msg);
-	return -EINVAL;
+	return ie_error_prefix(c->err, c->o->input);
 }
 
 /* The input's bytes stream through one buffer; "-" is standard input. */
@@ -84,8 +80,7 @@ static char *dir_of(const char *path)
 /* The output is built under a temporary name in its own folder. */
 static int open_output(struct conv *c)
 {
-	return ie_output_open(&c->out, c->o->output, c->err, c->errlen) ?
-	       -EIO : 0;
+	return ie_output_open(&c->out, c->o->output, c->err);
 }
 
 /*
@@ -98,9 +93,9 @@ static int open_spool(struct conv *c)
 
 	if (!dir)
 		return fail_oom(c);
-	c->spool_fd = ie_spool_open(dir, c->err, c->errlen);
+	c->spool_fd = ie_spool_open(dir, c->err);
 	free(dir);
-	return c->spool_fd < 0 ? -EIO : 0;
+	return c->spool_fd < 0 ? c->spool_fd : 0;
 }
 
 static int write_out(struct conv *c, const void *buf, size_t len)
@@ -123,9 +118,14 @@ static int copy_prefix(struct conv *c)
 		ssize_t got = ie_stream_need(&c->in, 1);
 		size_t n;
 
-		if (got <= 0)
-			return fail_input(c, got < 0 ? c->in.err :
-					  "input shrank while reading");
+		if (got < 0) {
+			ie_error_copy(c->err, &c->in.err);
+			return fail_input(c);
+		}
+		if (got == 0)
+			return ie_fail(c->err, -EIO,
+				       "%s: input shrank while reading",
+				       c->o->input);
 		n = (size_t)got < left ? (size_t)got : (size_t)left;
 		if (write_out(c, ie_stream_data(&c->in), n))
 			return -EIO;
@@ -145,12 +145,12 @@ static void on_warning(void *ctx, const char *msg)
 		c->o->warn(c->o->ctx, msg, ie_cpio_import_warnings(c->imp));
 }
 
-static int on_segment(void *ctx, const struct ie_segment *seg, char *err,
-		      size_t errlen)
+static int on_segment(void *ctx, const struct ie_segment *seg,
+		      struct ie_error *err)
 {
 	struct conv *c = ctx;
 
-	(void)err, (void)errlen;
+	(void)err;
 	c->res->segments++;
 	if (c->o->segment)
 		c->o->segment(c->o->ctx, seg);
@@ -181,17 +181,14 @@ static int import_all(struct conv *c)
 					    c->o->default_mtime, on_warning, c);
 	if (!c->imp)
 		return fail_oom(c);
-	if (ie_initrd_scan_limited(&c->in, &ops, c, &c->o->limits, c->err,
-				   c->errlen) ||
-	    ie_cpio_import_finish(c->imp, c->err, c->errlen)) {
-		char msg[IE_ERR_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", c->err);
-		return fail_input(c, msg);
-	}
+	if (ie_initrd_scan_limited(&c->in, &ops, c, &c->o->limits, c->err) < 0 ||
+	    ie_cpio_import_finish(c->imp, c->err) < 0)
+		return fail_input(c);
 	c->res->dropped = ie_cpio_import_warnings(c->imp);
 	if (!c->res->segments && !c->res->prefix_len)
-		return fail_input(c, "no initramfs in it (empty, or zero bytes only)");
+		return ie_fail(c->err, -EINVAL,
+			       "%s: no initramfs in it (empty, or zero bytes only)",
+			       c->o->input);
 	return 0;
 }
 
@@ -202,15 +199,10 @@ static int write_image(struct conv *c)
 
 	memset(&stats, 0, sizeof(stats));
 	ret = ie_write_image_fd(c->tree, c->o->image, c->out.fd, c->res->base,
-				&stats, c->err, c->errlen);
+				&stats, c->err);
 	c->res->stats = stats;
-	if (ret) {
-		char msg[IE_ERR_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", c->err);
-		snprintf(c->err, c->errlen, "%s: %s", c->o->output, msg);
-		return ret < 0 ? ret : -EIO;
-	}
+	if (ret < 0)
+		return ie_error_prefix(c->err, c->o->output);
 	c->res->written = true;
 	return 0;
 }
@@ -223,13 +215,8 @@ static int run(struct conv *c)
 	if (ret)
 		return ret;
 	if (!c->o->no_early &&
-	    ie_initrd_early_prefix(&c->in, &c->res->prefix_len, c->err,
-				   c->errlen)) {
-		char msg[IE_ERR_MAX];
-
-		snprintf(msg, sizeof(msg), "%s", c->err);
-		return fail_input(c, msg);
-	}
+	    ie_initrd_early_prefix(&c->in, &c->res->prefix_len, c->err) < 0)
+		return fail_input(c);
 	ret = open_output(c);
 	if (!ret)
 		ret = open_spool(c);
@@ -237,20 +224,19 @@ static int run(struct conv *c)
 		ret = copy_prefix(c);
 	if (!ret)
 		ret = import_all(c);
-	if (!ret && c->o->prepare && c->o->prepare(c->o->ctx, c->tree)) {
-		c->err[0] = '\0';
-		ret = -EINVAL;
-	}
+	if (!ret && c->o->prepare && c->o->prepare(c->o->ctx, c->tree))
+		ret = ie_fail(c->err, -EINVAL, "%s", "");	/* reported */
 	if (!ret)
 		ret = write_image(c);
-	if (!ret && ie_output_commit(&c->out, c->err, c->errlen))
-		ret = -EIO;
+	if (!ret)
+		ret = ie_output_commit(&c->out, c->err);
 	return ret;
 }
 
 int ie_convert(const struct ie_convert_options *opts,
-	       struct ie_convert_result *res, char *err, size_t errlen)
+	       struct ie_convert_result *res, struct ie_error *err)
 {
+	struct ie_error none;	/* when the caller wants no message */
 	struct conv c;
 	int ret;
 
@@ -258,11 +244,9 @@ int ie_convert(const struct ie_convert_options *opts,
 	memset(&c, 0, sizeof(c));
 	c.o = opts;
 	c.res = res;
-	c.err = err;
-	c.errlen = errlen;
+	c.err = err ? err : &none;
 	c.in_fd = c.spool_fd = -1;
-	if (errlen)
-		err[0] = '\0';
+	ie_error_clear(c.err);
 	ret = run(&c);
 	ie_cpio_import_free(c.imp);
 	ie_tree_free(c.tree);

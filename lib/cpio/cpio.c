@@ -4,6 +4,7 @@
  * See include/initerofs/cpio.h for what "strict" means and why.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +66,7 @@ static const char *show_bytes(const unsigned char *p, size_t n, char *out)
 }
 
 static int check_magic(const unsigned char *raw, struct ie_cpio_header *h,
-		       char *err, size_t errlen)
+		       struct ie_error *err)
 {
 	char shown[4 * 6 + 1];
 
@@ -74,47 +75,43 @@ static int check_magic(const unsigned char *raw, struct ie_cpio_header *h,
 		return 0;
 	}
 	if (!memcmp(raw, "070707", 6))
-		ie_errmsg(err, errlen,
-			 "old portable (odc) cpio format: the kernel reads only newc and crc (cpio -H newc)");
-	else if ((raw[0] == 0xc7 && raw[1] == 0x71) ||
-		 (raw[0] == 0x71 && raw[1] == 0xc7))
-		ie_errmsg(err, errlen,
-			 "old binary cpio format: the kernel reads only newc and crc (cpio -H newc)");
-	else
-		ie_errmsg(err, errlen,
-			 "no cpio magic (expected 070701 or 070702, found \"%s\")",
-			 show_bytes(raw, 6, shown));
-	return -1;
+		return ie_fail(err, -EINVAL,
+			       "old portable (odc) cpio format: the kernel reads only newc and crc (cpio -H newc)");
+	if ((raw[0] == 0xc7 && raw[1] == 0x71) ||
+	    (raw[0] == 0x71 && raw[1] == 0xc7))
+		return ie_fail(err, -EINVAL,
+			       "old binary cpio format: the kernel reads only newc and crc (cpio -H newc)");
+	return ie_fail(err, -EINVAL,
+		       "no cpio magic (expected 070701 or 070702, found \"%s\")",
+		       show_bytes(raw, 6, shown));
 }
 
 int ie_cpio_parse_header(const unsigned char *raw, struct ie_cpio_header *h,
-			 size_t *bad, char *err, size_t errlen)
+			 size_t *bad, struct ie_error *err)
 {
 	char shown[4 * 8 + 1];
 	uint32_t namesize;
 	size_t i, digit;
+	int ret;
 
 	*bad = 0;
-	if (check_magic(raw, h, err, errlen))
-		return -1;
+	ret = check_magic(raw, h, err);
+	if (ret < 0)
+		return ret;
 	for (i = 0; i < IE_CPIO_NR_FIELDS; i++) {
 		const unsigned char *p = raw + 6 + 8 * i;
 
 		if (parse_hex8(p, &h->field[i], &digit)) {
 			*bad = 6 + 8 * i + digit;
-			ie_errmsg(err, errlen,
-				 "field %s is not 8 hex digits (\"%s\")",
+			return ie_fail(err, -EINVAL, "field %s is not 8 hex digits (\"%s\")",
 				 field_names[i], show_bytes(p, 8, shown));
-			return -1;
 		}
 	}
 	namesize = h->field[IE_CPIO_NAMESIZE];
 	if (namesize == 0 || namesize > IE_CPIO_PATH_MAX) {
 		*bad = 6 + 8 * IE_CPIO_NAMESIZE;
-		ie_errmsg(err, errlen,
-			 "namesize %u is out of range (1 to PATH_MAX = %u, NUL included)",
+		return ie_fail(err, -EINVAL, "namesize %u is out of range (1 to PATH_MAX = %u, NUL included)",
 			 namesize, IE_CPIO_PATH_MAX);
-		return -1;
 	}
 	return 0;
 }
@@ -136,34 +133,29 @@ static const char *find_dotdot(const char *name)
 }
 
 int ie_cpio_check_name(const char *name, uint32_t namesize, size_t *bad,
-		       char *err, size_t errlen)
+		       struct ie_error *err)
 {
 	const char *nul = memchr(name, '\0', namesize);
 	const char *dotdot;
 
 	if (!nul) {
 		*bad = namesize - 1;
-		ie_errmsg(err, errlen, "name \"%.*s\" is not NUL-terminated",
+		return ie_fail(err, -EINVAL, "name \"%.*s\" is not NUL-terminated",
 			 (int)(namesize > 64 ? 64 : namesize), name);
-		return -1;
 	}
 	if ((uint32_t)(nul - name) != namesize - 1) {
 		*bad = (size_t)(nul - name);
-		ie_errmsg(err, errlen, "name \"%s\" holds a NUL before its end",
+		return ie_fail(err, -EINVAL, "name \"%s\" holds a NUL before its end",
 			 name);
-		return -1;
 	}
 	if (namesize == 1) {
 		*bad = 0;
-		ie_errmsg(err, errlen, "empty name");
-		return -1;
+		return ie_fail(err, -EINVAL, "empty name");
 	}
 	dotdot = find_dotdot(name);
 	if (dotdot) {
 		*bad = (size_t)(dotdot - name);
-		ie_errmsg(err, errlen,
-			 "name \"%.200s\" has a \"..\" component", name);
-		return -1;
+		return ie_fail(err, -EINVAL, "name \"%.200s\" has a \"..\" component", name);
 	}
 	return 0;
 }
@@ -173,7 +165,7 @@ void ie_cpio_reader_init(struct ie_cpio_reader *r, struct ie_stream *s,
 {
 	memset(r, 0, sizeof(*r));
 	r->s = s;
-	ie_errmsg(r->origin, sizeof(r->origin), "%s", origin ? origin : "");
+	snprintf(r->origin, sizeof(r->origin), "%s", origin ? origin : "");
 }
 
 int ie_cpio_fail(struct ie_cpio_reader *r, uint64_t off, const char *fmt, ...)
@@ -184,18 +176,15 @@ int ie_cpio_fail(struct ie_cpio_reader *r, uint64_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ie_errmsg(r->err, sizeof(r->err), "%soffset %llu: %s", r->origin,
-		 (unsigned long long)off, what);
-	return -1;
+	return ie_fail_at(&r->err, -EINVAL, off, "%soffset %llu: %s",
+			  r->origin, (unsigned long long)off, what);
 }
 
 /* A read came up short: say whether the stream failed or just ended. */
 static int short_read(struct ie_cpio_reader *r, const char *what)
 {
-	if (r->s->failed) {
-		ie_errmsg(r->err, sizeof(r->err), "%s", r->s->err);
-		return -1;
-	}
+	if (r->s->failed)
+		return ie_error_copy(&r->err, &r->s->err);
 	return ie_cpio_fail(r, r->s->pos,
 			    "truncated: the input ends inside the %s of the entry at offset %llu",
 			    what, (unsigned long long)r->offset);
@@ -205,24 +194,25 @@ static int read_name(struct ie_cpio_reader *r)
 {
 	uint32_t namesize = r->h.field[IE_CPIO_NAMESIZE];
 	size_t total = namesize + ie_cpio_name_pad(namesize), bad;
-	char msg[IE_ERR_MAX];
+	struct ie_error msg;
 	ssize_t got = ie_stream_need(r->s, total);
 
 	if (got < 0 || (size_t)got < total)
 		return short_read(r, "name");
 	memcpy(r->name, ie_stream_data(r->s), namesize);
 	r->name[namesize] = '\0';
-	if (ie_cpio_check_name(r->name, namesize, &bad, msg, sizeof(msg)))
-		return ie_cpio_fail(r, r->s->pos + bad, "%s", msg);
+	if (ie_cpio_check_name(r->name, namesize, &bad, &msg) < 0)
+		return ie_cpio_fail(r, r->s->pos + bad, "%s", msg.msg);
 	ie_stream_consume(r->s, total);
 	return 0;
 }
 
 int ie_cpio_read_header(struct ie_cpio_reader *r)
 {
-	char msg[IE_ERR_MAX];
+	struct ie_error msg;
 	ssize_t got;
 	size_t bad;
+	int ret;
 
 	r->offset = r->s->pos;
 	r->name[0] = '\0';
@@ -231,12 +221,12 @@ int ie_cpio_read_header(struct ie_cpio_reader *r)
 	got = ie_stream_need(r->s, IE_CPIO_HEADER_SIZE);
 	if (got < 0 || got < IE_CPIO_HEADER_SIZE)
 		return short_read(r, "header");
-	if (ie_cpio_parse_header(ie_stream_data(r->s), &r->h, &bad, msg,
-				 sizeof(msg)))
-		return ie_cpio_fail(r, r->offset + bad, "%s", msg);
+	if (ie_cpio_parse_header(ie_stream_data(r->s), &r->h, &bad, &msg) < 0)
+		return ie_cpio_fail(r, r->offset + bad, "%s", msg.msg);
 	ie_stream_consume(r->s, IE_CPIO_HEADER_SIZE);
-	if (read_name(r))
-		return -1;
+	ret = read_name(r);
+	if (ret < 0)
+		return ret;
 	if (S_ISLNK(ie_cpio_mode(r)) && ie_cpio_filesize(r) > IE_CPIO_PATH_MAX)
 		return ie_cpio_fail(r, r->offset + 6 + 8 * IE_CPIO_FILESIZE,
 				    "symlink \"%.200s\": target of %u bytes is longer than PATH_MAX",
@@ -273,10 +263,8 @@ static int skip_data_pad(struct ie_cpio_reader *r)
 	size_t pad = (4 - r->s->pos % 4) % 4;
 	int64_t done = ie_stream_skip(r->s, pad);
 
-	if (done < 0) {
-		ie_errmsg(r->err, sizeof(r->err), "%s", r->s->err);
-		return -1;
-	}
+	if (done < 0)
+		return ie_error_copy(&r->err, &r->s->err);
 	return 0;
 }
 
@@ -284,6 +272,7 @@ int ie_cpio_read_data(struct ie_cpio_reader *r, ie_cpio_sink_fn sink,
 		      void *ctx)
 {
 	bool summing = r->h.crc && S_ISREG(ie_cpio_mode(r));
+	int ret;
 
 	while (r->data_left) {
 		ssize_t got = ie_stream_need(r->s, 1);
@@ -296,14 +285,14 @@ int ie_cpio_read_data(struct ie_cpio_reader *r, ie_cpio_sink_fn sink,
 			n = (size_t)r->data_left;
 		if (summing)
 			add_sum(r, ie_stream_data(r->s), n);
-		if (sink && sink(ctx, ie_stream_data(r->s), n))
-			return -1;
+		ret = sink ? sink(ctx, ie_stream_data(r->s), n) : 0;
+		if (ret < 0)
+			return ret;
 		ie_stream_consume(r->s, n);
 		r->data_left -= n;
 	}
-	if (check_sum(r))
-		return -1;
-	return skip_data_pad(r);
+	ret = check_sum(r);
+	return ret < 0 ? ret : skip_data_pad(r);
 }
 
 int ie_cpio_skip_data(struct ie_cpio_reader *r)

@@ -103,11 +103,11 @@ static int fail(struct ie_stream *out, const struct decompressor *d,
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	ie_errmsg(out->err, sizeof(out->err),
-		 "%s stream at offset %llu: %s (input offset %llu)",
-		 ie_compression_name(d->method), (unsigned long long)d->start,
-		 what, (unsigned long long)d->in->pos);
-	return -1;
+	return ie_fail_at(&out->err, -EINVAL, d->in->pos,
+			  "%s stream at offset %llu: %s (input offset %llu)",
+			  ie_compression_name(d->method),
+			  (unsigned long long)d->start, what,
+			  (unsigned long long)d->in->pos);
 }
 
 /* ---- gzip ---------------------------------------------------------------- */
@@ -335,10 +335,8 @@ static int need_input(struct ie_stream *out, struct decompressor *d, size_t n,
 {
 	ssize_t got = ie_stream_need(d->in, n);
 
-	if (got < 0) {
-		ie_errmsg(out->err, sizeof(out->err), "%s", d->in->err);
-		return -1;
-	}
+	if (got < 0)
+		return ie_error_copy(&out->err, &d->in->err);
 	if ((size_t)got < n)
 		return fail(out, d, "truncated: the input ends inside %s", what);
 	return 0;
@@ -578,7 +576,7 @@ static ssize_t chunk_fill(struct ie_stream *out, unsigned char *dst,
 		d->u.chunk.len = d->u.chunk.off = 0;
 		ret = decoder_of(d->method)->next_chunk(out, d);
 		if (ret < 0)
-			return -1;
+			return ret;
 		if (ret == 0)
 			d->done = true;
 	}
@@ -606,14 +604,12 @@ static ssize_t library_fill(struct ie_stream *out, unsigned char *dst,
 		ssize_t got = ie_stream_need(d->in, want);
 		int ret;
 
-		if (got < 0) {
-			ie_errmsg(out->err, sizeof(out->err), "%s", d->in->err);
-			return -1;
-		}
+		if (got < 0)
+			return ie_error_copy(&out->err, &d->in->err);
 		ret = step(out, d, ie_stream_data(d->in), (size_t)got, dst,
 			   room, &used, &made);
 		if (ret < 0)
-			return -1;
+			return ret;
 		ie_stream_consume(d->in, used);
 		if (ret == 1)
 			d->done = true;
@@ -639,18 +635,18 @@ int ie_parse_size(const char *s, uint64_t *v)
 	char *end;
 
 	if (*s < '0' || *s > '9')
-		return -1;
+		return -EINVAL;
 	errno = 0;
 	n = strtoull(s, &end, 10);
 	if (errno)
-		return -1;
+		return -EINVAL;
 	if (*end) {
 		u = strchr(units, *end);
 		if (!u || end[1])
-			return -1;
+			return -EINVAL;
 		for (; u >= units; u--) {
 			if (n > UINT64_MAX / 1024)
-				return -1;
+				return -EINVAL;
 			n *= 1024;
 		}
 	}
@@ -659,24 +655,24 @@ int ie_parse_size(const char *s, uint64_t *v)
 }
 
 int ie_decompress_open(struct ie_stream *out, enum ie_compression c,
-		       struct ie_stream *in, char *err, size_t errlen)
+		       struct ie_stream *in, struct ie_error *err)
 {
-	return ie_decompress_open_limited(out, c, in, NULL, err, errlen);
+	return ie_decompress_open_limited(out, c, in, NULL, err);
 }
 
 int ie_decompress_open_limited(struct ie_stream *out, enum ie_compression c,
 			       struct ie_stream *in,
 			       const struct ie_decompress_limits *limits,
-			       char *err, size_t errlen)
+			       struct ie_error *err)
 {
 	const struct decoder *dec = decoder_of(c);
 	struct decompressor *d;
 
-	if (!dec) {
-		ie_errmsg(err, errlen, "offset %llu: %s compression is not supported",
-			  (unsigned long long)in->pos, ie_compression_name(c));
-		return -1;
-	}
+	if (!dec)
+		return ie_fail_at(err, -EOPNOTSUPP, in->pos,
+				  "offset %llu: %s compression is not supported",
+				  (unsigned long long)in->pos,
+				  ie_compression_name(c));
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		goto nomem;
@@ -692,10 +688,11 @@ int ie_decompress_open_limited(struct ie_stream *out, enum ie_compression c,
 	if (ie_stream_init(out, OUT_BUFFER_SIZE,
 			   dec->step ? library_fill : chunk_fill, d))
 		goto nomem_end;
-	if (dec->open && dec->open(out, d)) {
-		ie_errmsg(err, errlen, "%s", out->err);
+	if (dec->open && dec->open(out, d) < 0) {
+		int ret = ie_error_copy(err, &out->err);
+
 		ie_decompress_close(out);
-		return -1;
+		return ret;
 	}
 	return 0;
 nomem_end:
@@ -703,9 +700,9 @@ nomem_end:
 nomem_free:
 	free(d);
 nomem:
-	ie_errmsg(err, errlen, "offset %llu: out of memory for the %s decoder",
-		  (unsigned long long)in->pos, ie_compression_name(c));
-	return -1;
+	return ie_fail_at(err, -ENOMEM, in->pos,
+			  "offset %llu: out of memory for the %s decoder",
+			  (unsigned long long)in->pos, ie_compression_name(c));
 }
 
 void ie_decompress_close(struct ie_stream *out)

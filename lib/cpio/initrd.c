@@ -5,6 +5,8 @@
  * kernel's init/initramfs.c so that a converted initrd holds what the
  * kernel would have unpacked; see include/initerofs/initrd.h.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +19,7 @@ struct scan {
 	const struct ie_initrd_ops *ops;
 	const struct ie_decompress_limits *limits;
 	void *ctx;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;
 	struct ie_segment seg;
 	bool in_archive;		/* entries seen since the last trailer */
 	uint64_t archive_start;		/* stream offset of its first header */
@@ -27,8 +28,7 @@ struct scan {
 
 static int reader_error(struct scan *sc)
 {
-	ie_errmsg(sc->err, sc->errlen, "%s", sc->r.err);
-	return -1;
+	return ie_error_copy(sc->err, &sc->r.err);
 }
 
 /* Read one entry (the stream is on its header), hand it out, finish it. */
@@ -37,7 +37,7 @@ static int scan_entry(struct scan *sc)
 	struct ie_cpio_reader *r = &sc->r;
 	int ret;
 
-	if (ie_cpio_read_header(r))
+	if (ie_cpio_read_header(r) < 0)
 		return reader_error(sc);
 	if (!sc->in_archive) {
 		sc->in_archive = true;
@@ -48,7 +48,7 @@ static int scan_entry(struct scan *sc)
 		return reader_error(sc);
 	if (ret)
 		return ret;
-	if (ie_cpio_skip_data(r))
+	if (ie_cpio_skip_data(r) < 0)
 		return reader_error(sc);
 	if (!ie_cpio_is_trailer(r))
 		return 0;
@@ -61,7 +61,7 @@ static int scan_entry(struct scan *sc)
 
 /*
  * Drop zero bytes. Return: 1 when a non-zero byte follows, 0 at the end of
- * the stream, -1 on a read error (message in s->err).
+ * the stream, a negative errno on a read error (message in s->err).
  */
 static int skip_zeros(struct ie_stream *s)
 {
@@ -83,8 +83,7 @@ static int skip_zeros(struct ie_stream *s)
 
 static int stream_error(struct scan *sc, struct ie_stream *s)
 {
-	ie_errmsg(sc->err, sc->errlen, "%s", s->err);
-	return -1;
+	return ie_error_copy(sc->err, &s->err);
 }
 
 /* An archive must be closed by its trailer before its segment ends. */
@@ -92,13 +91,12 @@ static int check_closed(struct scan *sc, struct ie_stream *s, bool at_end)
 {
 	if (!sc->in_archive)
 		return 0;
-	ie_errmsg(sc->err, sc->errlen,
-		  "%soffset %llu: truncated: the cpio archive that starts at offset %llu has no TRAILER!!! %s",
-		  sc->r.origin, (unsigned long long)s->pos,
-		  (unsigned long long)sc->archive_start,
-		  at_end ? "before the end of the input" :
-			   "before the next segment");
-	return -1;
+	return ie_fail_at(sc->err, -EINVAL, s->pos,
+			  "%soffset %llu: truncated: the cpio archive that starts at offset %llu has no TRAILER!!! %s",
+			  sc->r.origin, (unsigned long long)s->pos,
+			  (unsigned long long)sc->archive_start,
+			  at_end ? "before the end of the input" :
+				   "before the next segment");
 }
 
 /*
@@ -116,20 +114,17 @@ static int scan_archives(struct scan *sc, struct ie_stream *s, bool compressed)
 			return stream_error(sc, s);
 		if (!more)
 			return check_closed(sc, s, true);
-		if (s->pos % 4) {
-			ie_errmsg(sc->err, sc->errlen,
-				  "%soffset %llu: broken padding: data after a cpio entry does not start on a 4-byte boundary",
-				  sc->r.origin, (unsigned long long)s->pos);
-			return -1;
-		}
+		if (s->pos % 4)
+			return ie_fail_at(sc->err, -EINVAL, s->pos,
+					  "%soffset %llu: broken padding: data after a cpio entry does not start on a 4-byte boundary",
+					  sc->r.origin, (unsigned long long)s->pos);
 		if (ie_stream_data(s)[0] != '0') {
 			if (!compressed)
 				return check_closed(sc, s, false);
-			ie_errmsg(sc->err, sc->errlen,
-				  "%soffset %llu: junk inside the compressed archive (byte 0x%02x where a cpio header or zero padding belongs)",
-				  sc->r.origin, (unsigned long long)s->pos,
-				  ie_stream_data(s)[0]);
-			return -1;
+			return ie_fail_at(sc->err, -EINVAL, s->pos,
+					  "%soffset %llu: junk inside the compressed archive (byte 0x%02x where a cpio header or zero padding belongs)",
+					  sc->r.origin, (unsigned long long)s->pos,
+					  ie_stream_data(s)[0]);
 		}
 		ret = scan_entry(sc);
 		if (ret)
@@ -145,19 +140,16 @@ static int unknown_segment(struct scan *sc, struct ie_stream *in)
 	unsigned long long off = in->pos;
 
 	if (p[0] == '0')
-		ie_errmsg(sc->err, sc->errlen,
-			  "offset %llu: cpio header not on a 4-byte boundary (the kernel reads it as an invalid compression magic)",
-			  off);
-	else if (n >= 4 && !memcmp(p, EROFS_MAGIC_LE, 4) &&
-		 off >= EROFS_SB_OFFSET)
-		ie_errmsg(sc->err, sc->errlen,
-			  "offset %llu: EROFS superblock magic: an EROFS image starting at offset %llu is not a cpio initramfs (already converted?)",
-			  off, off - EROFS_SB_OFFSET);
-	else
-		ie_errmsg(sc->err, sc->errlen,
+		return ie_fail_at(sc->err, -EINVAL, off,
+				  "offset %llu: cpio header not on a 4-byte boundary (the kernel reads it as an invalid compression magic)",
+				  off);
+	if (n >= 4 && !memcmp(p, EROFS_MAGIC_LE, 4) && off >= EROFS_SB_OFFSET)
+		return ie_fail_at(sc->err, -EINVAL, off,
+				  "offset %llu: EROFS superblock magic: an EROFS image starting at offset %llu is not a cpio initramfs (already converted?)",
+				  off, off - EROFS_SB_OFFSET);
+	return ie_fail_at(sc->err, -EINVAL, off,
 			  "offset %llu: unknown data (bytes %02x %02x): neither a cpio header nor a compression the kernel knows",
 			  off, p[0], n > 1 ? p[1] : 0);
-	return -1;
 }
 
 static int begin_segment(struct scan *sc, enum ie_compression c, uint64_t pos)
@@ -166,7 +158,7 @@ static int begin_segment(struct scan *sc, enum ie_compression c, uint64_t pos)
 	sc->seg.offset = pos;
 	if (!sc->ops->segment)
 		return 0;
-	return sc->ops->segment(sc->ctx, &sc->seg, sc->err, sc->errlen);
+	return sc->ops->segment(sc->ctx, &sc->seg, sc->err);
 }
 
 static int scan_compressed(struct scan *sc, struct ie_stream *in)
@@ -182,20 +174,19 @@ static int scan_compressed(struct scan *sc, struct ie_stream *in)
 	c = ie_compression_detect(ie_stream_data(in), (size_t)got);
 	if (c == IE_COMPRESSION_UNKNOWN)
 		return unknown_segment(sc, in);
-	if (!ie_compression_supported(c)) {
-		ie_errmsg(sc->err, sc->errlen,
-			  "offset %llu: %s compression is not supported (decompress this segment first)",
-			  (unsigned long long)in->pos, ie_compression_name(c));
-		return -1;
-	}
+	if (!ie_compression_supported(c))
+		return ie_fail_at(sc->err, -EOPNOTSUPP, in->pos,
+				  "offset %llu: %s compression is not supported (decompress this segment first)",
+				  (unsigned long long)in->pos,
+				  ie_compression_name(c));
 	ret = begin_segment(sc, c, in->pos);
 	if (ret)
 		return ret;
-	if (ie_decompress_open_limited(&out, c, in, sc->limits, sc->err,
-				       sc->errlen))
-		return -1;
-	ie_errmsg(origin, sizeof(origin), "%s stream at offset %llu: uncompressed ",
-		  ie_compression_name(c), (unsigned long long)sc->seg.offset);
+	ret = ie_decompress_open_limited(&out, c, in, sc->limits, sc->err);
+	if (ret < 0)
+		return ret;
+	snprintf(origin, sizeof(origin), "%s stream at offset %llu: uncompressed ",
+		 ie_compression_name(c), (unsigned long long)sc->seg.offset);
 	ie_cpio_reader_init(&sc->r, &out, origin);
 	ret = scan_archives(sc, &out, true);
 	ie_decompress_close(&out);
@@ -203,28 +194,25 @@ static int scan_compressed(struct scan *sc, struct ie_stream *in)
 }
 
 int ie_initrd_scan(struct ie_stream *in, const struct ie_initrd_ops *ops,
-		   void *ctx, char *err, size_t errlen)
+		   void *ctx, struct ie_error *err)
 {
-	return ie_initrd_scan_limited(in, ops, ctx, NULL, err, errlen);
+	return ie_initrd_scan_limited(in, ops, ctx, NULL, err);
 }
 
 int ie_initrd_scan_limited(struct ie_stream *in,
 			   const struct ie_initrd_ops *ops, void *ctx,
 			   const struct ie_decompress_limits *limits,
-			   char *err, size_t errlen)
+			   struct ie_error *err)
 {
 	struct scan *sc = calloc(1, sizeof(*sc));
 	int ret = 0;
 
-	if (!sc) {
-		ie_errmsg(err, errlen, "out of memory");
-		return -1;
-	}
+	if (!sc)
+		return ie_fail(err, -ENOMEM, "out of memory");
 	sc->ops = ops;
 	sc->limits = limits;
 	sc->ctx = ctx;
 	sc->err = err;
-	sc->errlen = errlen;
 	while (!ret) {
 		int more = skip_zeros(in);
 
@@ -302,10 +290,10 @@ struct early {
 	bool loader_file;	/* the current archive has one */
 };
 
-static int early_segment(void *ctx, const struct ie_segment *seg, char *err,
-			 size_t errlen)
+static int early_segment(void *ctx, const struct ie_segment *seg,
+			 struct ie_error *err)
 {
-	(void)ctx, (void)err, (void)errlen;
+	(void)ctx, (void)err;
 	return seg->compression == IE_COMPRESSION_UNKNOWN ? 0 : IE_SCAN_STOP;
 }
 
@@ -337,8 +325,8 @@ static int early_trailer(void *ctx, const struct ie_segment *seg,
 	return 0;
 }
 
-int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len, char *err,
-			   size_t errlen)
+int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len,
+			   struct ie_error *err)
 {
 	static const struct ie_initrd_ops ops = {
 		.segment = early_segment,
@@ -350,10 +338,10 @@ int ie_initrd_early_prefix(struct ie_stream *in, uint64_t *len, char *err,
 	int ret;
 
 	ie_stream_mark(in);
-	ret = ie_initrd_scan(in, &ops, &e, err, errlen);
+	ret = ie_initrd_scan(in, &ops, &e, err);
 	ie_stream_rewind(in);
 	if (ret < 0)
-		return -1;
+		return ret;
 	*len = e.end - start;
 	return 0;
 }

@@ -38,8 +38,8 @@ static ssize_t fd_fill(struct ie_stream *s, unsigned char *dst, size_t room)
 		n = read(fd, dst, room);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
-		ie_errmsg(s->err, sizeof(s->err), "read error: %s",
-			 strerror(errno));
+		return ie_fail_at(&s->err, -errno, s->pos, "read error: %s",
+				  strerror(errno));
 	return n;
 }
 
@@ -99,10 +99,8 @@ static int make_room(struct ie_stream *s, size_t n)
 		while (cap < used + n)
 			cap *= 2;
 		buf = malloc(cap);
-		if (!buf) {
-			ie_errmsg(s->err, sizeof(s->err), "out of memory");
-			return -1;
-		}
+		if (!buf)
+			return ie_fail(&s->err, -ENOMEM, "out of memory");
 		memcpy(buf, s->buf + keep, used);
 		free(s->buf);
 		s->buf = buf;
@@ -120,12 +118,12 @@ static int make_room(struct ie_stream *s, size_t n)
 ssize_t ie_stream_need(struct ie_stream *s, size_t n)
 {
 	if (s->failed)
-		return -1;
+		return s->err.err;
 	while (ie_stream_avail(s) < n && !s->eof) {
 		ssize_t got;
 
 		if (s->cap - s->tail < n - ie_stream_avail(s) || s->tail == s->cap)
-			if (make_room(s, n - ie_stream_avail(s)))
+			if (make_room(s, n - ie_stream_avail(s)) < 0)
 				goto fail;
 		got = s->fill(s, s->buf + s->tail, s->cap - s->tail);
 		if (got < 0)
@@ -137,7 +135,9 @@ ssize_t ie_stream_need(struct ie_stream *s, size_t n)
 	return (ssize_t)ie_stream_avail(s);
 fail:
 	s->failed = true;
-	return -1;
+	if (s->err.err >= 0)	/* a fill function that set no errno */
+		s->err.err = -EIO;
+	return s->err.err;
 }
 
 void ie_stream_consume(struct ie_stream *s, size_t n)
@@ -157,7 +157,7 @@ int64_t ie_stream_skip(struct ie_stream *s, uint64_t n)
 			ssize_t got = ie_stream_need(s, 1);
 
 			if (got < 0)
-				return -1;
+				return got;
 			if (got == 0)
 				break;
 		}
@@ -175,7 +175,7 @@ int ie_stream_at_end(struct ie_stream *s)
 	ssize_t got = ie_stream_need(s, 1);
 
 	if (got < 0)
-		return -1;
+		return (int)got;
 	return got == 0;
 }
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/fail.h"
+#include "initerofs/error.h"
 #include "initerofs/dirent.h"
 #include "initerofs/erofs_format.h"
 
@@ -78,35 +78,35 @@ uint64_t ie_dir_size(const struct ie_dirent_in *ents, size_t n,
 
 int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 			struct ie_dirent_view *out, size_t max,
-			char *err, size_t errlen)
+			struct ie_error *err)
 {
 	unsigned int nameoff0, count, i;
 
 	if (size < DIRENT_SIZE || size > blksz)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			       "directory block of %zu bytes", size);
 	nameoff0 = ie_get_le16(block + 8);
 	if (nameoff0 < DIRENT_SIZE || nameoff0 >= blksz ||
 	    nameoff0 % DIRENT_SIZE || nameoff0 > size)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			       "invalid first name offset %u", nameoff0);
 	count = nameoff0 / DIRENT_SIZE;
 	if (count > max)
-		return ie_fail(err, errlen, -EUCLEAN, "%u entries exceed the %zu expected",
+		return ie_fail(err, -EUCLEAN, "%u entries exceed the %zu expected",
 			    count, max);
 	for (i = 0; i < count; i++) {
 		const uint8_t *de = block + i * DIRENT_SIZE;
 		unsigned int nameoff = ie_get_le16(de + 8), namelen;
 
 		if (nameoff >= size || nameoff < nameoff0)
-			return ie_fail(err, errlen, -EUCLEAN,
+			return ie_fail(err, -EUCLEAN,
 				       "entry %u: name offset %u out of range",
 				       i, nameoff);
 		if (i + 1 < count) {
 			unsigned int next = ie_get_le16(de + DIRENT_SIZE + 8);
 
 			if (next < nameoff)
-				return ie_fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, -EUCLEAN,
 					       "entry %u: name offsets decrease", i);
 			namelen = next - nameoff;
 		} else {
@@ -115,7 +115,7 @@ int ie_dir_block_decode(const uint8_t *block, size_t size, unsigned int blksz,
 		}
 		if (!namelen || namelen > EROFS_NAME_LEN ||
 		    nameoff + namelen > size)
-			return ie_fail(err, errlen, -EUCLEAN, "entry %u: bad name length %u",
+			return ie_fail(err, -EUCLEAN, "entry %u: bad name length %u",
 				    i, namelen);
 		out[i].nid = ie_get_le64(de);
 		out[i].name = (const char *)block + nameoff;

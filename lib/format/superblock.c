@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/fail.h"
+#include "initerofs/error.h"
 #include "initerofs/crc32c.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/superblock.h"
@@ -114,7 +114,7 @@ int ie_super_encode(const struct ie_super_info *sb, uint8_t *out, size_t len)
 
 /* Parse the configuration records that follow the superblock. */
 static int decode_cfgs(const uint8_t *image, size_t len,
-		       struct ie_super_info *sb, char *err, size_t errlen)
+		       struct ie_super_info *sb, struct ie_error *err)
 {
 	size_t pos = EROFS_SUPER_OFFSET + EROFS_SUPER_SIZE + sb->extslots * 16;
 	size_t start = pos;
@@ -124,7 +124,7 @@ static int decode_cfgs(const uint8_t *image, size_t len,
 	if (!(sb->feature_incompat & EROFS_INCOMPAT_COMPR_CFGS))
 		return 0;
 	if (sb->available_compr_algs & ~((1u << Z_EROFS_COMPRESSION_MAX) - 1))
-		return ie_fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, -EOPNOTSUPP,
 			    "superblock: unknown compression algorithms 0x%x",
 			    sb->available_compr_algs);
 	for (alg = 0; alg < Z_EROFS_COMPRESSION_MAX; alg++) {
@@ -133,17 +133,17 @@ static int decode_cfgs(const uint8_t *image, size_t len,
 		if (!(sb->available_compr_algs & (1u << alg)))
 			continue;
 		if (pos + 2 > len)
-			return ie_fail(err, errlen, -EUCLEAN,
+			return ie_fail(err, -EUCLEAN,
 				    "superblock: compression record %u truncated", alg);
 		rlen = ie_get_le16(image + pos);
 		if (!rlen)
 			rlen = 65536;
 		if (pos + 2 + rlen > len)
-			return ie_fail(err, errlen, -EUCLEAN,
+			return ie_fail(err, -EUCLEAN,
 				    "superblock: compression record %u truncated", alg);
 		if (alg == Z_EROFS_COMPRESSION_LZ4) {
 			if (rlen < CFG_RECORD_SIZE)
-				return ie_fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, -EUCLEAN,
 					    "superblock: lz4 record of %u bytes", rlen);
 			sb->lz4_max_distance = ie_get_le16(image + pos + 2);
 			sb->lz4_max_pclusterblks = ie_get_le16(image + pos + 4);
@@ -151,16 +151,16 @@ static int decode_cfgs(const uint8_t *image, size_t len,
 				sb->lz4_max_pclusterblks = 1;
 			if (sb->lz4_max_pclusterblks >
 			    (Z_EROFS_PCLUSTER_MAX_SIZE >> sb->blkszbits))
-				return ie_fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, -EUCLEAN,
 					    "superblock: lz4 pcluster of %u blocks too large",
 					    sb->lz4_max_pclusterblks);
 		} else if (alg == Z_EROFS_COMPRESSION_LZMA) {
 			if (rlen < CFG_RECORD_SIZE)
-				return ie_fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, -EUCLEAN,
 					    "superblock: lzma record of %u bytes", rlen);
 			sb->lzma_dict_size = ie_get_le32(image + pos + 2);
 			if (sb->lzma_dict_size > Z_EROFS_LZMA_MAX_DICT_SIZE)
-				return ie_fail(err, errlen, -EUCLEAN,
+				return ie_fail(err, -EUCLEAN,
 					    "superblock: lzma dictionary %u too large",
 					    sb->lzma_dict_size);
 		}
@@ -171,48 +171,48 @@ static int decode_cfgs(const uint8_t *image, size_t len,
 }
 
 int ie_super_decode(const uint8_t *image, size_t len,
-		    struct ie_super_info *sb, char *err, size_t errlen)
+		    struct ie_super_info *sb, struct ie_error *err)
 {
 	struct erofs_super d;
 	uint32_t crc;
 
 	memset(sb, 0, sizeof(*sb));
 	if (len < EROFS_SUPER_OFFSET + EROFS_SUPER_SIZE)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: image of %zu bytes is too short", len);
 	memcpy(&d, image + EROFS_SUPER_OFFSET, sizeof(d));
 	if (ie_get_le32(&d.magic) != EROFS_MAGIC)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: bad magic 0x%08x", ie_get_le32(&d.magic));
 	sb->blkszbits = d.blkszbits;
 	if (sb->blkszbits < EROFS_MIN_BLKSZBITS ||
 	    sb->blkszbits > EROFS_MAX_BLKSZBITS)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: unsupported block size 2^%u",
 			    sb->blkszbits);
 	if (d.dirblkbits)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: unsupported dirblkbits %u", d.dirblkbits);
 	if (len < EROFS_SUPER_OFFSET + ie_super_checksum_len(sb->blkszbits))
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: image shorter than its first block");
 	sb->feature_compat = ie_get_le32(&d.feature_compat);
 	sb->checksum = ie_get_le32(&d.checksum);
 	if (sb->feature_compat & EROFS_COMPAT_SB_CHKSUM) {
 		crc = ie_super_checksum(image, sb->blkszbits);
 		if (crc != sb->checksum)
-			return ie_fail(err, errlen, -EBADMSG,
+			return ie_fail(err, -EBADMSG,
 				    "superblock: bad checksum 0x%08x, expected 0x%08x",
 				    sb->checksum, crc);
 	}
 	sb->feature_incompat = ie_get_le32(&d.feature_incompat);
 	if (sb->feature_incompat & ~EROFS_INCOMPAT_ALL)
-		return ie_fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, -EOPNOTSUPP,
 			    "superblock: unknown incompatible features 0x%x",
 			    sb->feature_incompat & ~EROFS_INCOMPAT_ALL);
 	sb->extslots = d.sb_extslots;
 	if (EROFS_SUPER_SIZE + sb->extslots * 16 > 4096 - EROFS_SUPER_OFFSET)
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: %u extension slots do not fit",
 			    sb->extslots);
 	sb->root_nid = ie_get_le16(&d.root_nid);
@@ -224,7 +224,7 @@ int ie_super_decode(const uint8_t *image, size_t len,
 	sb->xattr_blkaddr = ie_get_le32(&d.xattr_blkaddr);
 	memcpy(sb->uuid, d.uuid, sizeof(sb->uuid));
 	if (!memchr(d.volume_name, 0, sizeof(d.volume_name)))
-		return ie_fail(err, errlen, -EUCLEAN,
+		return ie_fail(err, -EUCLEAN,
 			    "superblock: volume name is not NUL-terminated");
 	memcpy(sb->volume_name, d.volume_name, sizeof(d.volume_name));
 	sb->volume_name[16] = '\0';
@@ -232,5 +232,5 @@ int ie_super_decode(const uint8_t *image, size_t len,
 		sb->available_compr_algs = ie_get_le16(&d.compr_algs_or_lz4_distance);
 	else
 		sb->lz4_max_distance = ie_get_le16(&d.compr_algs_or_lz4_distance);
-	return decode_cfgs(image, len, sb, err, errlen);
+	return decode_cfgs(image, len, sb, err);
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/fail.h"
+#include "initerofs/error.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/zmap.h"
 
@@ -267,9 +267,9 @@ out:
 
 #define MAX_LCLUSTERBITS	16
 
-static int lfail(char *err, size_t errlen, uint64_t lcn, const char *what)
+static int lfail(struct ie_error *err, uint64_t lcn, const char *what)
 {
-	return ie_fail(err, errlen, -EUCLEAN, "lcluster %llu: %s",
+	return ie_fail(err, -EUCLEAN, "lcluster %llu: %s",
 		       (unsigned long long)lcn, what);
 }
 
@@ -280,13 +280,13 @@ static bool big_advised(const struct ie_zinode *zi)
 }
 
 static int load_full(const struct ie_zinode *zi, uint64_t lcn,
-		     struct ie_zlcluster *m, char *err, size_t errlen)
+		     struct ie_zlcluster *m, struct ie_error *err)
 {
 	uint64_t off = MAP_HEADER_SIZE + 8 + lcn * 8;
 	const uint8_t *di;
 
 	if (off + 8 > zi->index_len)
-		return lfail(err, errlen, lcn, "index record outside the image");
+		return lfail(err, lcn, "index record outside the image");
 	di = zi->index + off;
 	m->nextpackoff = zi->index_pos + off + 8;
 	m->type = ie_get_le16(di) & 3;
@@ -300,7 +300,7 @@ static int load_full(const struct ie_zinode *zi, uint64_t lcn,
 	m->delta[1] = ie_get_le16(di + 6);
 	if (m->delta[0] & CBLKCNT) {
 		if (!big_advised(zi))
-			return lfail(err, errlen, lcn,
+			return lfail(err, lcn,
 				     "block count record without big pclusters");
 		m->cblks = m->delta[0] & ~CBLKCNT;
 		m->delta[0] = 1;
@@ -425,7 +425,7 @@ static uint64_t compact_item_pos(const struct ie_zinode *zi, uint64_t lcn,
 }
 
 static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
-			struct ie_zlcluster *m, char *err, size_t errlen)
+			struct ie_zlcluster *m, struct ie_error *err)
 {
 	bool big = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_1;
 	unsigned int shift, vcnt, packsize, lobits, encodebits, lo, nblk;
@@ -435,20 +435,20 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 
 	if (lcn >= total_lclusters(zi->size, zi->blkszbits) ||
 	    zi->lclusterbits > 14)
-		return lfail(err, errlen, lcn, "outside the compact index");
+		return lfail(err, lcn, "outside the compact index");
 	pos = compact_item_pos(zi, lcn, &shift);
 	if (shift == 2)
 		vcnt = 2;
 	else if (zi->lclusterbits <= 12)
 		vcnt = 16;
 	else
-		return lfail(err, errlen, lcn,
+		return lfail(err, lcn,
 			     "2-byte compact indexes need lclusters of at most 4 KiB");
 	packsize = vcnt << shift;
 	packpos = pos & ~(uint64_t)(packsize - 1);
 	if (packpos < zi->index_pos ||
 	    packpos - zi->index_pos + packsize > zi->index_len)
-		return lfail(err, errlen, lcn, "index pack outside the image");
+		return lfail(err, lcn, "index pack outside the image");
 	pack = zi->index + (packpos - zi->index_pos);
 	m->nextpackoff = packpos + packsize;
 	lobits = zi->lclusterbits > LOBITS ? zi->lclusterbits : LOBITS;
@@ -459,83 +459,82 @@ static int load_compact(const struct ie_zinode *zi, uint64_t lcn,
 	if (m->type == TYPE_NONHEAD) {
 		m->clusterofs = 1u << zi->lclusterbits;
 		if ((lo & CBLKCNT) && !big)
-			return lfail(err, errlen, lcn,
+			return lfail(err, lcn,
 				     "block count record without big pclusters");
 		compact_nonhead(pack, lobits, encodebits, vcnt, i, lo, m);
 		return 0;
 	}
 	m->clusterofs = lo;
 	if (compact_head_blocks(pack, lobits, encodebits, i, big, &nblk))
-		return lfail(err, errlen, lcn,
+		return lfail(err, lcn,
 			     "big pcluster record with a delta of 1");
 	m->pblk = ie_get_le32(pack + packsize - 4) + nblk;
 	return 0;
 }
 
 int ie_zmap_load_lcluster(const struct ie_zinode *zi, uint64_t lcn,
-			  struct ie_zlcluster *m, char *err, size_t errlen)
+			  struct ie_zlcluster *m, struct ie_error *err)
 {
 	int ret;
 
 	*m = (struct ie_zlcluster){ .lcn = lcn };
 	if (zi->datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT)
-		ret = load_compact(zi, lcn, m, err, errlen);
+		ret = load_compact(zi, lcn, m, err);
 	else
-		ret = load_full(zi, lcn, m, err, errlen);
+		ret = load_full(zi, lcn, m, err);
 	if (ret)
 		return ret;
 	if (m->type != TYPE_NONHEAD && m->clusterofs >= 1u << zi->lclusterbits)
-		return lfail(err, errlen, lcn,
+		return lfail(err, lcn,
 			     "head's cluster offset is beyond its lcluster");
 	return 0;
 }
 
 /* ---- decoder: the map header ------------------------------------------- */
 
-static int read_map_header(struct ie_zinode *zi, char *err, size_t errlen)
+static int read_map_header(struct ie_zinode *zi, struct ie_error *err)
 {
 	const uint8_t *h = zi->index;
 
 	if (zi->index_len < MAP_HEADER_SIZE)
-		return lfail(err, errlen, 0, "map header outside the image");
+		return lfail(err, 0, "map header outside the image");
 	if (h[7] >> Z_EROFS_FRAGMENT_INODE_BIT)
-		return ie_fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, -EOPNOTSUPP,
 			       "data in the packed inode (fragments) is not supported");
 	zi->advise = ie_get_le16(h + 4);
 	zi->algorithm[0] = h[6] & 15;
 	zi->algorithm[1] = h[6] >> 4;
 	zi->lclusterbits = zi->blkszbits + (h[7] & 15);
 	if (zi->advise & Z_EROFS_ADVISE_FRAGMENT_PCLUSTER)
-		return ie_fail(err, errlen, -EOPNOTSUPP,
+		return ie_fail(err, -EOPNOTSUPP,
 			       "fragments are not supported");
 	if (zi->advise & Z_EROFS_ADVISE_INLINE_PCLUSTER)
 		zi->idata_size = ie_get_le16(h + 2);
 	return 0;
 }
 
-static int check_map_header(const struct ie_zinode *zi, char *err,
-			    size_t errlen)
+static int check_map_header(const struct ie_zinode *zi, struct ie_error *err)
 {
 	unsigned int big = zi->advise & (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
 					 Z_EROFS_ADVISE_BIG_PCLUSTER_2);
 
 	if (zi->algorithm[0] >= Z_EROFS_COMPRESSION_MAX ||
 	    zi->algorithm[1] >= Z_EROFS_COMPRESSION_MAX)
-		return lfail(err, errlen, 0,
+		return lfail(err, 0,
 			     "unknown compression algorithm in the map header");
 	if (zi->lclusterbits > MAX_LCLUSTERBITS)
-		return lfail(err, errlen, 0, "lcluster size is absurd");
+		return lfail(err, 0, "lcluster size is absurd");
 	if (big && !(zi->feature_incompat & EROFS_INCOMPAT_BIG_PCLUSTER))
-		return lfail(err, errlen, 0,
+		return lfail(err, 0,
 			     "big pclusters without the superblock feature");
 	if (zi->datalayout == EROFS_LAYOUT_COMPRESSED_COMPACT &&
 	    big && big != (Z_EROFS_ADVISE_BIG_PCLUSTER_1 |
 			   Z_EROFS_ADVISE_BIG_PCLUSTER_2))
-		return lfail(err, errlen, 0,
+		return lfail(err, 0,
 			     "compact indexes with inconsistent big pcluster flags");
 	if (zi->idata_size &&
 	    !(zi->feature_incompat & EROFS_INCOMPAT_ZTAILPACKING))
-		return lfail(err, errlen, 0,
+		return lfail(err, 0,
 			     "inline tail pcluster without the superblock feature");
 	return 0;
 }
@@ -544,18 +543,18 @@ static int check_map_header(const struct ie_zinode *zi, char *err,
  * With ztailpacking the last pcluster sits right after the index record (or
  * pack) of the file's last lcluster, inside the same metadata block.
  */
-static int find_inline_tail(struct ie_zinode *zi, char *err, size_t errlen)
+static int find_inline_tail(struct ie_zinode *zi, struct ie_error *err)
 {
 	uint64_t bs = 1ull << zi->blkszbits;
 	struct ie_zlcluster m;
 	int ret;
 
-	ret = ie_zmap_load_lcluster(zi, zi->nlcl - 1, &m, err, errlen);
+	ret = ie_zmap_load_lcluster(zi, zi->nlcl - 1, &m, err);
 	if (ret)
 		return ret;
 	zi->idata_pos = m.nextpackoff;
 	if ((zi->idata_pos & (bs - 1)) + zi->idata_size > bs)
-		return lfail(err, errlen, zi->nlcl - 1,
+		return lfail(err, zi->nlcl - 1,
 			     "inline tail pcluster crosses a block boundary");
 	return 0;
 }
@@ -564,7 +563,7 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 		       unsigned int datalayout, uint64_t size,
 		       uint32_t feature_incompat, const uint8_t *index,
 		       uint64_t index_pos, size_t index_len,
-		       char *err, size_t errlen)
+		       struct ie_error *err)
 {
 	int ret;
 
@@ -577,14 +576,14 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
 		.index_pos = index_pos,
 		.index_len = index_len,
 	};
-	ret = read_map_header(zi, err, errlen);
+	ret = read_map_header(zi, err);
 	if (!ret)
-		ret = check_map_header(zi, err, errlen);
+		ret = check_map_header(zi, err);
 	if (ret)
 		return ret;
 	zi->nlcl = total_lclusters(size, zi->lclusterbits);
 	if (zi->idata_size && zi->nlcl)
-		return find_inline_tail(zi, err, errlen);
+		return find_inline_tail(zi, err);
 	return 0;
 }
 
@@ -596,7 +595,7 @@ int ie_zmap_inode_init(struct ie_zinode *zi, unsigned int blkszbits,
  */
 static int pcluster_blocks(const struct ie_zinode *zi,
 			   const struct ie_zlcluster *head, uint32_t *blocks,
-			   char *err, size_t errlen)
+			   struct ie_error *err)
 {
 	bool big1 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_1;
 	bool big2 = zi->advise & Z_EROFS_ADVISE_BIG_PCLUSTER_2;
@@ -609,13 +608,13 @@ static int pcluster_blocks(const struct ie_zinode *zi,
 	    (head->type != Z_EROFS_LCLUSTER_TYPE_HEAD1 && !big2) ||
 	    next >= zi->nlcl)
 		return 0;
-	ret = ie_zmap_load_lcluster(zi, next, &m, err, errlen);
+	ret = ie_zmap_load_lcluster(zi, next, &m, err);
 	if (ret || m.type != TYPE_NONHEAD)
 		return ret;	/* a head right after: one block */
 	if (m.delta[0] != 1)
-		return lfail(err, errlen, next, "bogus block count record");
+		return lfail(err, next, "bogus block count record");
 	if (!m.cblks)
-		return lfail(err, errlen, next,
+		return lfail(err, next,
 			     "big pcluster without its block count record");
 	*blocks = m.cblks;
 	return 0;
@@ -623,13 +622,12 @@ static int pcluster_blocks(const struct ie_zinode *zi,
 
 /* The kernel's refusals of an extent it has mapped. */
 static int check_mapped_extent(const struct ie_zinode *zi,
-			       const struct ie_zmap_extent *ext, char *err,
-			       size_t errlen)
+			       const struct ie_zmap_extent *ext, struct ie_error *err)
 {
 	uint64_t lend = zi->nlcl << zi->lclusterbits;
 
 	if (ext->plain && ext->llen > ext->plen)
-		return lfail(err, errlen, ext->head_lcn,
+		return lfail(err, ext->head_lcn,
 			     "uncompressed pcluster shorter than its extent");
 	/*
 	 * Without tail packing the kernel maps the last extent to the end of
@@ -638,18 +636,18 @@ static int check_mapped_extent(const struct ie_zinode *zi,
 	 */
 	if (ext->plain && !ext->inline_tail &&
 	    ext->la + ext->llen == zi->size && lend - ext->la > ext->plen)
-		return lfail(err, errlen, ext->head_lcn,
+		return lfail(err, ext->head_lcn,
 			     "raw last extent crosses an lcluster boundary (the kernel reads it as corrupted)");
 	if (ext->plen > Z_EROFS_PCLUSTER_MAX_SIZE ||
 	    ext->llen > Z_EROFS_PCLUSTER_MAX_DSIZE)
-		return lfail(err, errlen, ext->head_lcn,
+		return lfail(err, ext->head_lcn,
 			     "extent exceeds the kernel's pcluster limits");
 	return 0;
 }
 
 int ie_zmap_head_extent(const struct ie_zinode *zi,
 			const struct ie_zlcluster *head, uint64_t end,
-			struct ie_zmap_extent *ext, char *err, size_t errlen)
+			struct ie_zmap_extent *ext, struct ie_error *err)
 {
 	uint32_t blocks;
 	int ret;
@@ -668,7 +666,7 @@ int ie_zmap_head_extent(const struct ie_zinode *zi,
 	if (end > zi->size)
 		end = zi->size;
 	if (ext->la >= end)
-		return lfail(err, errlen, head->lcn,
+		return lfail(err, head->lcn,
 			     "extent head lies beyond the end of the file");
 	ext->llen = end - ext->la;
 	ext->inline_tail = zi->idata_size && end == zi->size;
@@ -678,22 +676,22 @@ int ie_zmap_head_extent(const struct ie_zinode *zi,
 		ext->pa = zi->idata_pos;
 		ext->plen = zi->idata_size;
 	} else {
-		ret = pcluster_blocks(zi, head, &blocks, err, errlen);
+		ret = pcluster_blocks(zi, head, &blocks, err);
 		if (ret)
 			return ret;
 		ext->pa = (uint64_t)head->pblk << zi->blkszbits;
 		ext->plen = (uint64_t)blocks << zi->blkszbits;
 	}
-	return check_mapped_extent(zi, ext, err, errlen);
+	return check_mapped_extent(zi, ext, err);
 }
 
 /* Walk back from a nonhead to the head of its extent (extent_lookback). */
 static int lookback(const struct ie_zinode *zi, struct ie_zlcluster *m,
-		    unsigned int distance, char *err, size_t errlen)
+		    unsigned int distance, struct ie_error *err)
 {
 	while (m->lcn >= distance) {
 		int ret = ie_zmap_load_lcluster(zi, m->lcn - distance, m,
-						err, errlen);
+						err);
 
 		if (ret)
 			return ret;
@@ -703,21 +701,21 @@ static int lookback(const struct ie_zinode *zi, struct ie_zlcluster *m,
 		if (!distance)
 			break;
 	}
-	return ie_fail(err, errlen, -EUCLEAN,
+	return ie_fail(err, -EUCLEAN,
 		       "lcluster %llu: bogus lookback distance %u",
 		       (unsigned long long)m->lcn, distance);
 }
 
 /* Logical position of the head after the one at @headlcn, or the size. */
 static int next_head_pos(const struct ie_zinode *zi, uint64_t headlcn,
-			 uint64_t *end, char *err, size_t errlen)
+			 uint64_t *end, struct ie_error *err)
 {
 	uint64_t lcn = headlcn + 1;
 	struct ie_zlcluster m;
 	int ret;
 
 	for (; lcn < zi->nlcl; lcn += m.delta[1] ? m.delta[1] : 1) {
-		ret = ie_zmap_load_lcluster(zi, lcn, &m, err, errlen);
+		ret = ie_zmap_load_lcluster(zi, lcn, &m, err);
 		if (ret)
 			return ret;
 		if (m.type != TYPE_NONHEAD) {
@@ -730,7 +728,7 @@ static int next_head_pos(const struct ie_zinode *zi, uint64_t headlcn,
 }
 
 int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
-		struct ie_zmap_extent *ext, char *err, size_t errlen)
+		struct ie_zmap_extent *ext, struct ie_error *err)
 {
 	uint64_t lcn = la >> zi->lclusterbits, end;
 	unsigned int endoff = la & ((1u << zi->lclusterbits) - 1);
@@ -738,8 +736,8 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 	int ret;
 
 	if (la >= zi->size)
-		return ie_fail(err, errlen, -EINVAL, "offset beyond the file");
-	ret = ie_zmap_load_lcluster(zi, lcn, &m, err, errlen);
+		return ie_fail(err, -EINVAL, "offset beyond the file");
+	ret = ie_zmap_load_lcluster(zi, lcn, &m, err);
 	if (ret)
 		return ret;
 	if (m.type == TYPE_NONHEAD || endoff < m.clusterofs) {
@@ -747,16 +745,16 @@ int ie_zmap_map(const struct ie_zinode *zi, uint64_t la,
 
 		if (m.type != TYPE_NONHEAD) {
 			if (!m.lcn)
-				return lfail(err, errlen, 0,
+				return lfail(err, 0,
 					     "the first lcluster must start an extent at offset 0");
 			distance = 1;
 		}
-		ret = lookback(zi, &m, distance, err, errlen);
+		ret = lookback(zi, &m, distance, err);
 		if (ret)
 			return ret;
 	}
-	ret = next_head_pos(zi, m.lcn, &end, err, errlen);
+	ret = next_head_pos(zi, m.lcn, &end, err);
 	if (ret)
 		return ret;
-	return ie_zmap_head_extent(zi, &m, end, ext, err, errlen);
+	return ie_zmap_head_extent(zi, &m, end, ext, err);
 }

@@ -126,9 +126,9 @@ static int drop(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	imp->warnings++;
 	if (!imp->warn)
 		return 0;
-	ie_errmsg(msg, sizeof(msg),
-		  "%soffset %llu: \"%.200s\" not created, as the kernel would not: %s",
-		  r->origin, (unsigned long long)r->offset, r->name, why);
+	snprintf(msg, sizeof(msg),
+		 "%soffset %llu: \"%.200s\" not created, as the kernel would not: %s",
+		 r->origin, (unsigned long long)r->offset, r->name, why);
 	imp->warn(imp->warn_ctx, msg);
 	return 0;
 }
@@ -339,7 +339,7 @@ static size_t link_hash(uint32_t ino, uint32_t major, uint32_t minor)
 /*
  * find_link(): the path first seen with this entry's key, or NULL after
  * recording this entry's path as the first.
- * Return: 0 with *@old set or NULL, or -1 with r->err filled in.
+ * Return: 0 with *@old set or NULL, or a negative errno with r->err filled in.
  */
 static int find_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 		     const char **old)
@@ -377,7 +377,7 @@ static int find_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
  * maybe_link(): for an entry with nlink >= 2 whose key was seen, replace
  * whatever is at @loc by a hardlink to the first path.
  * Return: 0 (not a repeated link), 1 (linked), 2 (the kernel's link failed:
- * entry dropped, warning given) or -1 with r->err filled in.
+ * entry dropped, warning given) or a negative errno with r->err filled in.
  */
 static int maybe_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 		      const struct path_loc *loc)
@@ -390,7 +390,7 @@ static int maybe_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	if (field(r, IE_CPIO_NLINK) < 2)
 		return 0;
 	if (find_link(imp, r, &old_path))
-		return -1;
+		return r->err.err;
 	if (!old_path)
 		return 0;
 	clean_path(loc, 0);
@@ -420,7 +420,7 @@ static int spool_flush(struct ie_cpio_import *imp)
 	imp->spool_used = 0;
 	if (ret)
 		errno = -ret;
-	return ret ? -1 : 0;
+	return ret;
 }
 
 struct spool_ctx {
@@ -476,7 +476,7 @@ static int copy_body(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 		return ie_cpio_skip_data(r);
 	}
 	if (ie_cpio_read_data(r, spool_sink, &sc))
-		return -1;
+		return r->err.err;
 	inode->data.kind = IE_DATA_FD;
 	inode->data.fd = imp->spool_fd;
 	inode->data.offset = start;
@@ -497,7 +497,7 @@ static int import_regular(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	clean_path(loc, ie_cpio_mode(r));
 	linked = maybe_link(imp, r, loc);
 	if (linked < 0)
-		return -1;
+		return r->err.err;
 	if (linked == 2)
 		return 0;
 	inode = loc_inode(loc);
@@ -508,12 +508,12 @@ static int import_regular(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	if (!inode) {
 		inode = ie_inode_new(S_IFREG);
 		if (create(r, loc, inode))
-			return -1;
+			return r->err.err;
 	}
 	set_owner(inode, r);
 	set_perms(inode, r);
 	if (copy_body(imp, r, inode, linked == 0))
-		return -1;
+		return r->err.err;
 	set_mtime(inode, r);
 	return 0;
 }
@@ -545,7 +545,7 @@ static int import_dir(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	if (!inode) {
 		inode = ie_inode_new(S_IFDIR);
 		if (create(r, loc, inode))
-			return -1;
+			return r->err.err;
 		inode->mtime = imp->default_mtime;
 	}
 	/* mkdir fails on an existing directory; chown and chmod still apply. */
@@ -575,12 +575,12 @@ static int import_special(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	clean_path(loc, ie_cpio_mode(r));
 	linked = maybe_link(imp, r, loc);
 	if (linked)
-		return linked < 0 ? -1 : 0;
+		return linked < 0 ? linked : 0;
 	inode = loc_inode(loc);
 	if (!inode) {
 		inode = ie_inode_new(ie_cpio_mode(r) & S_IFMT);
 		if (create(r, loc, inode))
-			return -1;
+			return r->err.err;
 		if (S_ISCHR(inode->mode) || S_ISBLK(inode->mode))
 			set_rdev(inode, r);
 	}
@@ -611,12 +611,13 @@ static int import_symlink(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 {
 	struct target_buf *t = malloc(sizeof(*t));
 	struct ie_inode *inode;
-	int ret = -1;
+	int ret;
 
 	if (!t)
 		return ie_cpio_fail(r, r->offset, "out of memory");
 	t->len = 0;
-	if (ie_cpio_read_data(r, target_sink, t))
+	ret = ie_cpio_read_data(r, target_sink, t);
+	if (ret < 0)
 		goto out;
 	t->text[t->len] = '\0';	/* the kernel's target ends at the first NUL */
 	ret = 0;
@@ -715,13 +716,13 @@ static void dir_utime(struct ie_cpio_import *imp)
 	}
 }
 
-int ie_cpio_import_finish(struct ie_cpio_import *imp, char *err, size_t errlen)
+int ie_cpio_import_finish(struct ie_cpio_import *imp, struct ie_error *err)
 {
-	if (spool_flush(imp)) {
-		ie_errmsg(err, errlen, "cannot write the spool file: %s",
-			  strerror(errno));
-		return -1;
-	}
+	int ret = spool_flush(imp);
+
+	if (ret < 0)
+		return ie_fail(err, ret, "cannot write the spool file: %s",
+			       strerror(-ret));
 	dir_utime(imp);
 	return 0;
 }

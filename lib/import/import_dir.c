@@ -31,8 +31,7 @@ struct dir_import {
 	struct ie_tree *tree;
 	struct link_slot *links;	/* open addressing on (dev, ino) */
 	size_t links_mask, nr_links;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -40,11 +39,9 @@ static int fail(struct dir_import *im, int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (im->err && im->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(im->err, im->errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	code = ie_vfail(im->err, code, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -326,9 +323,9 @@ static int import_tree(struct dir_import *im, struct ie_inode *dir,
 }
 
 int ie_import_dir(struct ie_tree *tree, const char *path,
-		  char *err, size_t errlen)
+		  struct ie_error *err)
 {
-	struct dir_import im = { .tree = tree, .err = err, .errlen = errlen };
+	struct dir_import im = { .tree = tree, .err = err };
 	struct stat st;
 	int ret;
 

@@ -32,8 +32,7 @@ struct manifest {
 	const char *path;
 	char *dir;			/* the manifest's folder */
 	unsigned long line;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;
 	/* Inodes a line named (not just made as a parent) -> that line. */
 	struct ie_nidmap named;
 };
@@ -41,17 +40,19 @@ struct manifest {
 __attribute__((format(printf, 3, 4)))
 static int fail(struct manifest *m, int code, const char *fmt, ...)
 {
+	char where[64];
 	va_list ap;
-	int n;
 
-	if (!m->err || !m->errlen)
-		return code;
-	n = snprintf(m->err, m->errlen, "%s:%lu: ", m->path, m->line);
-	if (n < 0 || (size_t)n >= m->errlen)
-		return code;
 	va_start(ap, fmt);
-	vsnprintf(m->err + n, m->errlen - (size_t)n, fmt, ap);
+	code = ie_vfail(m->err, code, fmt, ap);
 	va_end(ap);
+	snprintf(where, sizeof(where), ":%lu", m->line);
+	if (m->err && m->err->msg[0]) {
+		char path[IE_ERR_MAX];
+
+		snprintf(path, sizeof(path), "%s%s", m->path, where);
+		ie_error_prefix(m->err, path);
+	}
 	return code;
 }
 
@@ -442,10 +443,9 @@ static int parse_line(struct manifest *m, char *line)
 }
 
 int ie_import_manifest(struct ie_tree *tree, const char *path,
-		       char *err, size_t errlen)
+		       struct ie_error *err)
 {
-	struct manifest m = { .tree = tree, .path = path, .err = err,
-			      .errlen = errlen };
+	struct manifest m = { .tree = tree, .path = path, .err = err };
 	char *line = NULL, *slash;
 	size_t cap = 0;
 	ssize_t len;

@@ -21,7 +21,7 @@
 
 const char *ie_image_error(const struct ie_image *img)
 {
-	return img->err[0] ? img->err : "reader: no error";
+	return img->err.msg[0] ? img->err.msg : "reader: no error";
 }
 
 int ie_image_set_error(struct ie_image *img, int errnum, const char *fmt, ...)
@@ -29,7 +29,7 @@ int ie_image_set_error(struct ie_image *img, int errnum, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(img->err, sizeof(img->err), fmt, ap);
+	errnum = ie_vfail(&img->err, errnum, fmt, ap);
 	va_end(ap);
 	return errnum;
 }
@@ -442,22 +442,18 @@ static int open_image(struct ie_image *img, const char *path,
 }
 
 int ie_image_open(const char *path, unsigned int flags, struct ie_image **imgp,
-		  char *err, size_t errlen)
+		  struct ie_error *err)
 {
 	struct ie_image *img;
 	int ret;
 
 	*imgp = NULL;
 	img = calloc(1, sizeof(*img));
-	if (!img) {
-		if (err)
-			snprintf(err, errlen, "reader: out of memory");
-		return -ENOMEM;
-	}
+	if (!img)
+		return ie_fail(err, -ENOMEM, "reader: out of memory");
 	ret = open_image(img, path, flags);
 	if (ret) {
-		if (err)
-			snprintf(err, errlen, "%s", img->err);
+		ie_error_copy(err, &img->err);
 		ie_image_close(img);
 		return ret;
 	}

@@ -42,13 +42,13 @@ static int walk_block(struct ie_image *img, const struct ie_rinode *dir,
 		      struct ie_dirent_view *views, ie_dir_actor actor,
 		      void *ctx)
 {
-	char why[160];
+	struct ie_error why;
 	int n, i, ret;
 
 	n = ie_dir_block_decode(blk, size, img->si.blksz, views,
-				max_entries(img->si.blksz), why, sizeof(why));
+				max_entries(img->si.blksz), &why);
 	if (n < 0)
-		return bogus_block(img, dir, block, why);
+		return bogus_block(img, dir, block, why.msg);
 	for (i = 0; i < n; i++) {
 		struct ie_rdirent de = {
 			.nid = views[i].nid,

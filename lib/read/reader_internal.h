@@ -15,7 +15,7 @@ struct ie_image {
 	const uint8_t *data;		/* the image: file + si.base */
 	uint64_t size;			/* addressable bytes of the image */
 	struct ie_image_info si;
-	char err[512];
+	struct ie_error err;
 };
 
 /* Byte offset of block @blk. */

@@ -23,14 +23,14 @@ struct ie_zmap {
 	struct ie_zlcluster head;	/* head of the next extent */
 	bool have_head;
 	uint64_t meta_end;		/* end of the index bytes read so far */
-	char err[256];			/* the decoder's reason */
+	struct ie_error err;		/* the decoder's reason */
 };
 
 /* Report what the decoder found, naming the inode. */
 static int zfail(struct ie_zmap *z, int ret)
 {
 	return ie_image_set_error(z->img, ret, "inode %llu: %s",
-				  (unsigned long long)z->ino.nid, z->err);
+				  (unsigned long long)z->ino.nid, z->err.msg);
 }
 
 static int zerr(struct ie_zmap *z, uint64_t lcn, const char *what)
@@ -44,8 +44,7 @@ static int zerr(struct ie_zmap *z, uint64_t lcn, const char *what)
 static int load_lcluster(struct ie_zmap *z, uint64_t lcn,
 			 struct ie_zlcluster *m)
 {
-	int ret = ie_zmap_load_lcluster(&z->zi, lcn, m, z->err,
-					sizeof(z->err));
+	int ret = ie_zmap_load_lcluster(&z->zi, lcn, m, &z->err);
 
 	if (ret)
 		return zfail(z, ret);
@@ -65,7 +64,7 @@ static int init_zinode(struct ie_zmap *z)
 
 	ret = ie_zmap_inode_init(&z->zi, si->sb.blkszbits, z->ino.layout,
 				 z->ino.size, si->sb.feature_incompat, index,
-				 pos, (size_t)len, z->err, sizeof(z->err));
+				 pos, (size_t)len, &z->err);
 	if (ret)
 		return zfail(z, ret);
 	if (z->zi.idata_size &&
@@ -206,8 +205,7 @@ int ie_zmap_next_extent(struct ie_zmap *z, struct ie_extent *ext)
 		return ret;
 	end = found ? next.lcn << z->zi.lclusterbits | next.clusterofs :
 		      z->ino.size;
-	ret = ie_zmap_head_extent(&z->zi, &z->head, end, &ze, z->err,
-				  sizeof(z->err));
+	ret = ie_zmap_head_extent(&z->zi, &z->head, end, &ze, &z->err);
 	if (ret)
 		return zfail(z, ret);
 	ret = reader_extent(z, &ze, ext);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +36,7 @@ struct install {
 	size_t prog_len;
 	int64_t mtime;
 	struct ie_sr_report *rep;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;
 };
 
 /* Paths in byte order: the report does not depend on readdir's order. */
@@ -45,10 +45,16 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
 }
 
-static int fail(struct install *in, const char *fmt, const char *arg)
+__attribute__((format(printf, 2, 3)))
+static int fail(struct install *in, const char *fmt, ...)
 {
-	snprintf(in->err, in->errlen, fmt, arg);
-	return -1;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = ie_vfail(in->err, -EINVAL, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 /* Collect every entry named run-init or switch_root under @dir (at @prefix). */
@@ -66,8 +72,10 @@ static int walk(struct install *in, struct ie_inode *dir, const char *prefix)
 			/* The stock tools of an image converted before stay as they are. */
 			if (!strcmp(path, IE_SR_STOCK_DIR))
 				continue;
-			if (walk(in, d->inode, path))
-				return -1;
+			int ret = walk(in, d->inode, path);
+
+			if (ret < 0)
+				return ret;
 			continue;
 		}
 		if (ie_sr_tool_of(d->name) == IE_SR_UNKNOWN)
@@ -242,8 +250,11 @@ static int replace(struct install *in, const struct found *f, struct ie_inode *s
 	struct ie_inode *dir;
 	int err;
 
-	if (!in->prog && add_program(in))
-		return -1;
+	if (!in->prog) {
+		err = add_program(in);
+		if (err < 0)
+			return err;
+	}
 	snprintf(dir_path, sizeof(dir_path), "%s%.*s", IE_SR_STOCK_DIR,
 		 (int)(strlen(f->path) - strlen(f->name) - 1), f->path);
 	dir = ie_tree_mkdir_p(in->tree, dir_path, in->mtime);
@@ -271,7 +282,7 @@ static int handle(struct install *in, const struct found *f)
 	struct ie_dentry *d = ie_dir_lookup(f->dir, f->name);
 	struct ie_inode *stock;
 	enum ie_sr_impl impl;
-	int links = 0;
+	int links = 0, ret;
 
 	if (!d)
 		return 0;
@@ -289,8 +300,9 @@ static int handle(struct install *in, const struct found *f)
 		note_left(in, f->path);
 		return 0;
 	}
-	if (replace(in, f, stock))
-		return -1;
+	ret = replace(in, f, stock);
+	if (ret < 0)
+		return ret;
 	snprintf(rep->replaced[rep->nr_replaced].path, sizeof(rep->replaced[0].path),
 		 "%s", f->path);
 	rep->replaced[rep->nr_replaced++].impl = impl;
@@ -354,7 +366,7 @@ static int add_itools_conf(struct install *in)
 
 int ie_switch_root_install(struct ie_tree *tree, const void *prog,
 			   size_t prog_len, int64_t mtime,
-			   struct ie_sr_report *rep, char *err, size_t errlen)
+			   struct ie_sr_report *rep, struct ie_error *err)
 {
 	struct install *in = calloc(1, sizeof(*in));
 	bool run_init = false;
@@ -362,17 +374,14 @@ int ie_switch_root_install(struct ie_tree *tree, const void *prog,
 	int ret = 0;
 
 	memset(rep, 0, sizeof(*rep));
-	if (!in) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
+	if (!in)
+		return ie_fail(err, -ENOMEM, "out of memory");
 	in->tree = tree;
 	in->prog_bytes = prog;
 	in->prog_len = prog_len;
 	in->mtime = mtime;
 	in->rep = rep;
 	in->err = err;
-	in->errlen = errlen;
 	ret = walk(in, tree->root, "");
 	qsort(in->found, in->nr_found, sizeof(in->found[0]), by_path);
 	for (i = 0; !ret && i < in->nr_found; i++)

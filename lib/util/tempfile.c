@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/fail.h"
+#include "initerofs/error.h"
 #include "initerofs/tempfile.h"
 
 /*
@@ -129,7 +129,7 @@ void ie_tempfile_catch_signals(void)
 }
 
 int ie_output_open(struct ie_output *out, const char *path,
-		   char *err, size_t errlen)
+		   struct ie_error *err)
 {
 	sigset_t old;
 	int ret = 0;
@@ -139,7 +139,7 @@ int ie_output_open(struct ie_output *out, const char *path,
 	out->slot = -1;
 	if (asprintf(&out->tmp_path, "%s.tmp-XXXXXX", path) < 0) {
 		out->tmp_path = NULL;
-		return ie_fail(err, errlen, -ENOMEM, "out of memory");
+		return ie_fail(err, -ENOMEM, "out of memory");
 	}
 	hold_fatal_signals(&old);
 	out->fd = mkostemp(out->tmp_path, O_CLOEXEC);
@@ -149,7 +149,7 @@ int ie_output_open(struct ie_output *out, const char *path,
 		out->slot = publish(out->tmp_path);
 	release_fatal_signals(&old);
 	if (ret) {
-		ie_fail(err, errlen, ret, "cannot create a temporary file for %s: %s",
+		ie_fail(err, ret, "cannot create a temporary file for %s: %s",
 			path, strerror(-ret));
 		free(out->tmp_path);
 		out->tmp_path = NULL;
@@ -157,7 +157,7 @@ int ie_output_open(struct ie_output *out, const char *path,
 	return ret;
 }
 
-int ie_output_commit(struct ie_output *out, char *err, size_t errlen)
+int ie_output_commit(struct ie_output *out, struct ie_error *err)
 {
 	mode_t mask = umask(0);
 	int fd = out->fd, ret = 0;
@@ -165,13 +165,13 @@ int ie_output_commit(struct ie_output *out, char *err, size_t errlen)
 	umask(mask);
 	out->fd = -1;
 	if (fchmod(fd, 0666 & ~mask))
-		ret = ie_fail(err, errlen, -errno, "cannot set the mode of %s: %s",
+		ret = ie_fail(err, -errno, "cannot set the mode of %s: %s",
 			      out->tmp_path, strerror(errno));
 	if (close(fd) && !ret)
-		ret = ie_fail(err, errlen, -errno, "cannot write %s: %s",
+		ret = ie_fail(err, -errno, "cannot write %s: %s",
 			      out->tmp_path, strerror(errno));
 	if (!ret && rename(out->tmp_path, out->path))
-		ret = ie_fail(err, errlen, -errno, "cannot rename %s to %s: %s",
+		ret = ie_fail(err, -errno, "cannot rename %s to %s: %s",
 			      out->tmp_path, out->path, strerror(errno));
 	if (ret)
 		unlink(out->tmp_path);
@@ -190,7 +190,7 @@ void ie_output_abort(struct ie_output *out)
 	forget(out);
 }
 
-int ie_spool_open(const char *dir, char *err, size_t errlen)
+int ie_spool_open(const char *dir, struct ie_error *err)
 {
 	sigset_t old;
 	char *path;
@@ -201,7 +201,7 @@ int ie_spool_open(const char *dir, char *err, size_t errlen)
 		return fd;
 	/* No O_TMPFILE here: a named file that loses its name at once. */
 	if (asprintf(&path, "%s/.initerofs-spool-XXXXXX", dir) < 0)
-		return ie_fail(err, errlen, -ENOMEM, "out of memory");
+		return ie_fail(err, -ENOMEM, "out of memory");
 	hold_fatal_signals(&old);
 	fd = mkostemp(path, O_CLOEXEC);
 	if (fd >= 0)
@@ -211,7 +211,7 @@ int ie_spool_open(const char *dir, char *err, size_t errlen)
 	release_fatal_signals(&old);
 	free(path);
 	if (fd < 0)
-		ie_fail(err, errlen, fd, "cannot create a temporary file in %s: %s",
+		ie_fail(err, fd, "cannot create a temporary file in %s: %s",
 			dir, strerror(-fd));
 	return fd;
 }

@@ -53,7 +53,7 @@ static const struct compr_name compr_names[] = {
 };
 
 int ie_compr_parse(const char *arg, struct ie_compr_opts *opts,
-		   char *err, size_t errlen)
+		   struct ie_error *err)
 {
 	const char *comma = strchr(arg, ',');
 	size_t len = comma ? (size_t)(comma - arg) : strlen(arg), i;
@@ -72,18 +72,17 @@ int ie_compr_parse(const char *arg, struct ie_compr_opts *opts,
 		level = strtol(comma + 1, &end, 10);
 		if (c->min_level == c->max_level || *end || end == comma + 1 ||
 		    level < c->min_level || level > c->max_level) {
-			snprintf(err, errlen, "compression: %s takes %s", c->name,
-				 c->min_level == c->max_level ? "no level" :
-				 "a level in its range");
-			return -EINVAL;
+			return ie_fail(err, -EINVAL,
+				       "compression: %s takes %s", c->name,
+				       c->min_level == c->max_level ?
+				       "no level" : "a level in its range");
 		}
 		opts->level = (int)level;
 		return 0;
 	}
-	snprintf(err, errlen,
-		 "compression: unknown algorithm '%.*s' (none, lz4, lz4hc, lzma)",
-		 (int)len, arg);
-	return -EINVAL;
+	return ie_fail(err, -EINVAL,
+		       "compression: unknown algorithm '%.*s' (none, lz4, lz4hc, lzma)",
+		       (int)len, arg);
 }
 
 const char *ie_compr_name(enum ie_compr_kind kind)

@@ -28,9 +28,9 @@ int wr_fail(struct writer *w, int code, const char *fmt, ...)
 	va_list ap;
 
 	/* The first failure is the one worth reporting. */
-	if (w->err && w->errlen && !w->err[0]) {
+	if (!w->err->msg[0]) {
 		va_start(ap, fmt);
-		vsnprintf(w->err, w->errlen, fmt, ap);
+		ie_vfail(w->err, code, fmt, ap);
 		va_end(ap);
 	}
 	return code;
@@ -95,7 +95,7 @@ static int check_options(struct writer *w)
 /* Inline tails wait in an unnamed temporary file until the metadata phase. */
 static int open_spool(struct writer *w, const char *dir)
 {
-	w->spool_fd = ie_spool_open(dir, w->err, w->errlen);
+	w->spool_fd = ie_spool_open(dir, w->err);
 	return w->spool_fd < 0 ? w->spool_fd : 0;
 }
 
@@ -126,17 +126,18 @@ static void writer_release(struct writer *w)
 
 static int write_with(struct ie_tree *tree, const struct ie_write_options *opts,
 		      int fd, uint64_t base, const char *spool_dir,
-		      struct ie_write_stats *stats, char *err, size_t errlen)
+		      struct ie_write_stats *stats, struct ie_error *err)
 {
 	struct writer w = {
 		.opts = opts, .tree = tree, .fd = fd, .base = base,
-		.spool_fd = -1, .err = err, .errlen = errlen,
+		.spool_fd = -1, .err = err,
 		.hash = { 0x243F6A8885A308D3ull, 0x13198A2E03707344ull },
 	};
 	int ret;
 
-	if (err && errlen)
-		err[0] = '\0';
+	if (!w.err)
+		w.err = &w.none;
+	ie_error_clear(w.err);
 	ret = write_image(&w, spool_dir);
 	if (stats)
 		*stats = w.stats;
@@ -146,36 +147,34 @@ static int write_with(struct ie_tree *tree, const struct ie_write_options *opts,
 
 int ie_write_image_fd(struct ie_tree *tree, const struct ie_write_options *opts,
 		      int fd, uint64_t base, struct ie_write_stats *stats,
-		      char *err, size_t errlen)
+		      struct ie_error *err)
 {
 	const char *tmp = getenv("TMPDIR");
 
 	return write_with(tree, opts, fd, base, tmp && *tmp ? tmp : "/tmp",
-			  stats, err, errlen);
+			  stats, err);
 }
 
 int ie_write_image(struct ie_tree *tree, const struct ie_write_options *opts,
 		   const char *path, struct ie_write_stats *stats,
-		   char *err, size_t errlen)
+		   struct ie_error *err)
 {
 	char *dir_copy = strdup(path);
 	struct ie_output out;
 	int ret;
 
-	if (!dir_copy) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	ret = ie_output_open(&out, path, err, errlen);
+	if (!dir_copy)
+		return ie_fail(err, -ENOMEM, "out of memory");
+	ret = ie_output_open(&out, path, err);
 	if (ret)
 		goto out;
 	/* The spool goes where the image goes, not to a /tmp in memory. */
 	ret = write_with(tree, opts, out.fd, 0, dirname(dir_copy), stats,
-			 err, errlen);
+			 err);
 	if (ret)
 		ie_output_abort(&out);
 	else
-		ret = ie_output_commit(&out, err, errlen);
+		ret = ie_output_commit(&out, err);
 out:
 	free(dir_copy);
 	return ret;

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "initerofs/errmsg.h"
+#include "initerofs/error.h"
 #include "initerofs/tree.h"
 #include "initerofs/writer.h"
 #include "initerofs/zmap.h"
@@ -106,11 +106,11 @@ struct writer {
 
 	uint64_t hash[2];		/* of the metadata, for the default UUID */
 	struct ie_write_stats stats;
-	char *err;
-	size_t errlen;
+	struct ie_error *err;		/* the caller's, or none */
+	struct ie_error none;
 };
 
-/* Record a failure: message in the caller's buffer, return @code. */
+/* Record the first failure in the caller's error record, return @code. */
 __attribute__((format(printf, 3, 4)))
 int wr_fail(struct writer *w, int code, const char *fmt, ...);
 

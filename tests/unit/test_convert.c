@@ -145,7 +145,7 @@ static void test_early_prefix_and_merge(void **state)
 	struct ie_image *img;
 	struct buf b = { 0 };
 	size_t early_len;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	unsigned char *raw;
 	FILE *fp;
 
@@ -163,7 +163,7 @@ static void test_early_prefix_and_merge(void **state)
 	write_file(f->in, &b);
 
 	options(&o, f, &w, &s);
-	assert_int_equal(ie_convert(&o, &r, err, sizeof(err)), 0);
+	assert_int_equal(ie_convert(&o, &r, &err), 0);
 	assert_true(r.written);
 	assert_int_equal(r.base % IE_CONVERT_ALIGN, 0);
 	assert_true(r.prefix_len >= early_len && r.prefix_len <= r.base);
@@ -184,7 +184,7 @@ static void test_early_prefix_and_merge(void **state)
 	assert_memory_equal(raw, b.p, r.prefix_len);
 	free(raw);
 
-	assert_int_equal(ie_image_open(f->out, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(f->out, 0, &img, &err), 0);
 	assert_int_equal(ie_image_super(img)->base, r.base);
 	expect_file(img, "/etc/a", "new");
 	expect_file(img, "/init", "#!/bin/sh\n");
@@ -201,17 +201,17 @@ static void test_no_early_keeps_all_in_image(void **state)
 	struct seen s = { 0 };
 	struct ie_image *img;
 	struct buf b = { 0 };
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
 	microcode_archive(&b, "kernel/x86/microcode/AuthenticAMD.bin", "amd");
 	write_file(f->in, &b);
 
 	options(&o, f, &w, &s);
 	o.no_early = true;
-	assert_int_equal(ie_convert(&o, &r, err, sizeof(err)), 0);
+	assert_int_equal(ie_convert(&o, &r, &err), 0);
 	assert_int_equal(r.prefix_len, 0);
 	assert_int_equal(r.base, 0);
-	assert_int_equal(ie_image_open(f->out, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(f->out, 0, &img, &err), 0);
 	expect_file(img, "/kernel/x86/microcode/AuthenticAMD.bin", "amd");
 	ie_image_close(img);
 	buf_free(&b);
@@ -225,24 +225,25 @@ static void test_failures_leave_nothing(void **state)
 	struct ie_convert_result r;
 	struct seen s = { 0 };
 	struct buf b = { 0 };
-	char err[IE_ERR_MAX], want[256];
+	struct ie_error err;
+	char want[256];
 	struct stat st;
 
 	/* Missing input: the message names it. */
 	options(&o, f, &w, &s);
-	assert_int_equal(ie_convert(&o, &r, err, sizeof(err)), -ENOENT);
+	assert_int_equal(ie_convert(&o, &r, &err), -ENOENT);
 	snprintf(want, sizeof(want), "cannot open %s: %s", f->in,
 		 strerror(ENOENT));
-	assert_string_equal(err, want);
+	assert_string_equal(err.msg, want);
 	assert_int_not_equal(stat(f->out, &st), 0);
 
 	/* Zeros only: no initramfs. */
 	buf_zeros(&b, 1024);
 	write_file(f->in, &b);
-	assert_true(ie_convert(&o, &r, err, sizeof(err)) < 0);
+	assert_true(ie_convert(&o, &r, &err) < 0);
 	snprintf(want, sizeof(want),
 		 "%s: no initramfs in it (empty, or zero bytes only)", f->in);
-	assert_string_equal(err, want);
+	assert_string_equal(err.msg, want);
 	assert_int_not_equal(stat(f->out, &st), 0);
 
 	/* The prepare step refuses: it reported, the message is empty. */
@@ -251,8 +252,8 @@ static void test_failures_leave_nothing(void **state)
 	cpio_trailer(&b);
 	write_file(f->in, &b);
 	s.prepare_ret = 1;
-	assert_true(ie_convert(&o, &r, err, sizeof(err)) < 0);
-	assert_string_equal(err, "");
+	assert_true(ie_convert(&o, &r, &err) < 0);
+	assert_string_equal(err.msg, "");
 	assert_false(r.written);
 	assert_int_not_equal(stat(f->out, &st), 0);
 	buf_free(&b);

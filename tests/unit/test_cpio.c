@@ -3,6 +3,7 @@
  * The cpio reader and the initrd scanner: what they accept, and the exact
  * message and offset of what they refuse.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,12 +50,11 @@ static int seen_entry(void *ctx, const struct ie_segment *seg,
 	return 0;
 }
 
-static int seen_segment(void *ctx, const struct ie_segment *seg, char *err,
-			size_t errlen)
+static int seen_segment(void *ctx, const struct ie_segment *seg, struct ie_error *err)
 {
 	struct seen *s = ctx;
 
-	(void)err, (void)errlen;
+	(void)err;
 	s->segments++;
 	s->last_compression = seg->compression;
 	return 0;
@@ -78,15 +78,15 @@ static const struct ie_initrd_ops seen_ops = {
 };
 
 /* Scan @b; return the scanner's result, the message in @err. */
-static int scan(const struct buf *b, struct seen *s, char *err, size_t errlen)
+static int scan(const struct buf *b, struct seen *s, struct ie_error *err)
 {
 	struct ie_stream in;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	err[0] = '\0';
+	ie_error_clear(err);
 	assert_int_equal(ie_stream_init_mem(&in, b->p, b->len), 0);
-	ret = ie_initrd_scan(&in, &seen_ops, s, err, errlen);
+	ret = ie_initrd_scan(&in, &seen_ops, s, err);
 	ie_stream_fini(&in);
 	return ret;
 }
@@ -94,11 +94,11 @@ static int scan(const struct buf *b, struct seen *s, char *err, size_t errlen)
 static void assert_scan_fails(const struct buf *b, const char *expect)
 {
 	struct seen s;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
-	assert_int_equal(scan(b, &s, err, sizeof(err)), -1);
-	if (!strstr(err, expect))
-		fail_msg("expected \"%s\" in \"%s\"", expect, err);
+	assert_int_equal(scan(b, &s, &err), -EINVAL);
+	if (!strstr(err.msg, expect))
+		fail_msg("expected \"%s\" in \"%s\"", expect, err.msg);
 }
 
 static void simple_archive(struct buf *b)
@@ -114,11 +114,11 @@ static void simple_archive(struct buf *b)
 
 /* ---- header fields ---------------------------------------------------------- */
 
-/* Parse the header at the start of @b; @err holds IE_ERR_MAX bytes. */
+/* Parse the header at the start of @b; @err gets the message. */
 static int parse(const struct buf *b, struct ie_cpio_header *h, size_t *bad,
-		 char *err)
+		 struct ie_error *err)
 {
-	return ie_cpio_parse_header(b->p, h, bad, err, IE_ERR_MAX);
+	return ie_cpio_parse_header(b->p, h, bad, err);
 }
 
 /* A buffer holding one regular file's entry named "x". */
@@ -138,12 +138,12 @@ static void test_header_fields(void **state)
 			    .ino = 42, .rdevmajor = 5, .rdevminor = 1 };
 	struct ie_cpio_header h;
 	struct buf b = { 0 };
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t bad;
 
 	(void)state;
 	cpio_add(&b, &e);
-	assert_int_equal(parse(&b, &h, &bad, err), 0);
+	assert_int_equal(parse(&b, &h, &bad, &err), 0);
 	assert_false(h.crc);
 	assert_int_equal(h.field[IE_CPIO_INO], 42);
 	assert_int_equal(h.field[IE_CPIO_MODE], S_IFCHR | 0600);
@@ -155,7 +155,7 @@ static void test_header_fields(void **state)
 	assert_int_equal(h.field[IE_CPIO_NAMESIZE], 12);
 	/* Lower-case hex is as good as upper-case. */
 	memcpy(b.p + 6, "0000002a", 8);
-	assert_int_equal(parse(&b, &h, &bad, err), 0);
+	assert_int_equal(parse(&b, &h, &bad, &err), 0);
 	assert_int_equal(h.field[IE_CPIO_INO], 42);
 	buf_free(&b);
 }
@@ -164,19 +164,19 @@ static void test_header_not_hex(void **state)
 {
 	struct ie_cpio_header h;
 	struct buf b = one_entry();
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t bad;
 
 	(void)state;
 	/* The kernel's simple_strtoul() would stop at 'g' and read 0x123. */
 	memcpy(b.p + 6 + 8 * IE_CPIO_FILESIZE, "00000123", 8);
 	b.p[6 + 8 * IE_CPIO_FILESIZE + 3] = 'g';
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
 	assert_int_equal(bad, 6 + 8 * IE_CPIO_FILESIZE + 3);
-	assert_non_null(strstr(err, "field filesize is not 8 hex digits"));
+	assert_non_null(strstr(err.msg, "field filesize is not 8 hex digits"));
 	/* A space, as some writers pad with, is not hex either. */
 	b.p[6 + 8 * IE_CPIO_FILESIZE + 3] = ' ';
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
 	buf_free(&b);
 }
 
@@ -184,18 +184,18 @@ static void test_header_magic(void **state)
 {
 	struct ie_cpio_header h;
 	struct buf b = one_entry();
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t bad;
 
 	(void)state;
 	memcpy(b.p, "070707", 6);
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
-	assert_non_null(strstr(err, "odc"));
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "odc"));
 	memcpy(b.p, "070703", 6);
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
-	assert_non_null(strstr(err, "no cpio magic"));
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "no cpio magic"));
 	memcpy(b.p, "070702", 6);
-	assert_int_equal(parse(&b, &h, &bad, err), 0);
+	assert_int_equal(parse(&b, &h, &bad, &err), 0);
 	assert_true(h.crc);
 	buf_free(&b);
 }
@@ -204,40 +204,40 @@ static void test_namesize_range(void **state)
 {
 	struct ie_cpio_header h;
 	struct buf b = one_entry();
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t bad;
 
 	(void)state;
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00000000", 8);
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00001000", 8);	/* 4096 */
-	assert_int_equal(parse(&b, &h, &bad, err), 0);
+	assert_int_equal(parse(&b, &h, &bad, &err), 0);
 	memcpy(b.p + 6 + 8 * IE_CPIO_NAMESIZE, "00001001", 8);
-	assert_int_equal(parse(&b, &h, &bad, err), -1);
-	assert_non_null(strstr(err, "PATH_MAX"));
+	assert_int_equal(parse(&b, &h, &bad, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "PATH_MAX"));
 	buf_free(&b);
 }
 
 static void test_names(void **state)
 {
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t bad;
 
 	(void)state;
-	assert_int_equal(ie_cpio_check_name("a/b", 4, &bad, err, sizeof(err)), 0);
-	assert_int_equal(ie_cpio_check_name("..a/b..c/...", 13, &bad, err, sizeof(err)), 0);
-	assert_int_equal(ie_cpio_check_name("abc", 3, &bad, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "not NUL-terminated"));
+	assert_int_equal(ie_cpio_check_name("a/b", 4, &bad, &err), 0);
+	assert_int_equal(ie_cpio_check_name("..a/b..c/...", 13, &bad, &err), 0);
+	assert_int_equal(ie_cpio_check_name("abc", 3, &bad, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "not NUL-terminated"));
 	assert_int_equal(bad, 2);
-	assert_int_equal(ie_cpio_check_name("a\0b", 4, &bad, err, sizeof(err)), -1);
+	assert_int_equal(ie_cpio_check_name("a\0b", 4, &bad, &err), -EINVAL);
 	assert_int_equal(bad, 1);
-	assert_int_equal(ie_cpio_check_name("", 1, &bad, err, sizeof(err)), -1);
-	assert_int_equal(ie_cpio_check_name("a/../b", 7, &bad, err, sizeof(err)), -1);
+	assert_int_equal(ie_cpio_check_name("", 1, &bad, &err), -EINVAL);
+	assert_int_equal(ie_cpio_check_name("a/../b", 7, &bad, &err), -EINVAL);
 	assert_int_equal(bad, 2);
-	assert_non_null(strstr(err, "\"..\" component"));
-	assert_int_equal(ie_cpio_check_name("..", 3, &bad, err, sizeof(err)), -1);
-	assert_int_equal(ie_cpio_check_name("a/..", 5, &bad, err, sizeof(err)), -1);
-	assert_int_equal(ie_cpio_check_name("/../x", 6, &bad, err, sizeof(err)), -1);
+	assert_non_null(strstr(err.msg, "\"..\" component"));
+	assert_int_equal(ie_cpio_check_name("..", 3, &bad, &err), -EINVAL);
+	assert_int_equal(ie_cpio_check_name("a/..", 5, &bad, &err), -EINVAL);
+	assert_int_equal(ie_cpio_check_name("/../x", 6, &bad, &err), -EINVAL);
 }
 
 /* ---- the scanner ------------------------------------------------------------ */
@@ -246,11 +246,11 @@ static void test_scan_simple(void **state)
 {
 	struct buf b = { 0 };
 	struct seen s;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
 	(void)state;
 	simple_archive(&b);
-	assert_int_equal(scan(&b, &s, err, sizeof(err)), 0);
+	assert_int_equal(scan(&b, &s, &err), 0);
 	assert_int_equal(s.nr, 3);
 	assert_string_equal(s.names[0], "etc");
 	assert_string_equal(s.names[1], "etc/hello");
@@ -267,7 +267,7 @@ static void test_scan_several_archives(void **state)
 	struct centry f = { .name = "second", .mode = S_IFREG | 0600, .data = "2" };
 	struct buf b = { 0 };
 	struct seen s;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
 	(void)state;
 	simple_archive(&b);
@@ -276,7 +276,7 @@ static void test_scan_several_archives(void **state)
 	cpio_trailer(&b);
 	buf_zeros(&b, 4);		/* GRUB's padding */
 	simple_archive(&b);
-	assert_int_equal(scan(&b, &s, err, sizeof(err)), 0);
+	assert_int_equal(scan(&b, &s, &err), 0);
 	assert_int_equal(s.nr, 8);
 	assert_string_equal(s.names[3], "second");
 	assert_string_equal(s.data[3], "2");
@@ -294,12 +294,12 @@ static void test_scan_crc(void **state)
 			      .data = "checked", .bad_sum = true };
 	struct buf b = { 0 };
 	struct seen s;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 
 	(void)state;
 	cpio_add(&b, &good);
 	cpio_trailer(&b);
-	assert_int_equal(scan(&b, &s, err, sizeof(err)), 0);
+	assert_int_equal(scan(&b, &s, &err), 0);
 	buf_free(&b);
 
 	cpio_add(&b, &good);
@@ -479,11 +479,11 @@ static void microcode_archive(struct buf *b)
 static uint64_t early_len(struct buf *b)
 {
 	struct ie_stream in;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	uint64_t len = 12345;
 
 	assert_int_equal(ie_stream_init_mem(&in, b->p, b->len), 0);
-	assert_int_equal(ie_initrd_early_prefix(&in, &len, err, sizeof(err)), 0);
+	assert_int_equal(ie_initrd_early_prefix(&in, &len, &err), 0);
 	/* The stream is back at the start. */
 	assert_int_equal(in.pos, 0);
 	assert_true(ie_stream_need(&in, 6) >= 6);

@@ -4,6 +4,7 @@
  * rules listed in include/initerofs/import_cpio.h, each with an archive
  * whose kernel outcome follows from init/initramfs.c.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,7 @@ struct fixture {
 	FILE *spool;
 	unsigned long warnings;
 	char last_warning[IE_ERR_MAX];
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 };
 
 static void record_warning(void *ctx, const char *msg)
@@ -60,10 +61,9 @@ static int import(struct fixture *f, const struct buf *b)
 				 record_warning, f);
 	assert_non_null(imp);
 	assert_int_equal(ie_stream_init_mem(&in, b->p, b->len), 0);
-	ret = ie_initrd_scan(&in, &ie_cpio_import_ops, imp, f->err,
-			     sizeof(f->err));
+	ret = ie_initrd_scan(&in, &ie_cpio_import_ops, imp, &f->err);
 	if (!ret)
-		ret = ie_cpio_import_finish(imp, f->err, sizeof(f->err));
+		ret = ie_cpio_import_finish(imp, &f->err);
 	f->warnings = ie_cpio_import_warnings(imp);
 	ie_cpio_import_free(imp);
 	ie_stream_fini(&in);
@@ -343,8 +343,8 @@ static void test_bad_file_type(void **state)
 	struct buf b = { 0 };
 
 	ADD_ALL(&b, e);
-	assert_int_equal(import(f, &b), -1);
-	assert_non_null(strstr(f->err, "offset 14: \"weird\": mode 0170644 has no valid file type"));
+	assert_int_equal(import(f, &b), -EINVAL);
+	assert_non_null(strstr(f->err.msg, "offset 14: \"weird\": mode 0170644 has no valid file type"));
 	buf_free(&b);
 }
 

@@ -5,6 +5,7 @@
  * (the bytes behind it are left for the next segment), and fails with a
  * message on truncated or corrupt input.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -228,18 +229,18 @@ static void pack_lzo(struct packed *c)
 static void assert_round_trip(enum ie_compression c, struct packed *z)
 {
 	struct ie_stream in, out;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t got = 0;
 
 	memcpy(z->p + z->len, TAIL, TAIL_LEN);
 	assert_int_equal(ie_compression_detect(z->p, z->len), c);
 	assert_int_equal(ie_stream_init_mem(&in, z->p, z->len + TAIL_LEN), 0);
-	assert_int_equal(ie_decompress_open(&out, c, &in, err, sizeof(err)), 0);
+	assert_int_equal(ie_decompress_open(&out, c, &in, &err), 0);
 	for (;;) {
 		ssize_t n = ie_stream_need(&out, 1);
 
 		if (n < 0)
-			fail_msg("%s", out.err);
+			fail_msg("%s", out.err.msg);
 		if (!n)
 			break;
 		assert_true(got + (size_t)n <= PAYLOAD_SIZE);
@@ -262,19 +263,19 @@ static void assert_fails(enum ie_compression c, const unsigned char *p,
 			 size_t len, const char *expect)
 {
 	struct ie_stream in, out;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	ssize_t n;
 
 	assert_int_equal(ie_stream_init_mem(&in, p, len), 0);
-	assert_int_equal(ie_decompress_open(&out, c, &in, err, sizeof(err)), 0);
+	assert_int_equal(ie_decompress_open(&out, c, &in, &err), 0);
 	do {
 		n = ie_stream_need(&out, 1);
 		if (n > 0)
 			ie_stream_consume(&out, (size_t)n);
 	} while (n > 0);
-	assert_int_equal(n, -1);
-	if (!strstr(out.err, expect))
-		fail_msg("expected \"%s\" in \"%s\"", expect, out.err);
+	assert_int_equal(n, -EINVAL);
+	if (!strstr(out.err.msg, expect))
+		fail_msg("expected \"%s\" in \"%s\"", expect, out.err.msg);
 	ie_decompress_close(&out);
 	ie_stream_fini(&in);
 }
@@ -350,7 +351,7 @@ static void test_lz4_concatenated(void **state)
 	struct packed a, b;
 	struct ie_stream in, out;
 	unsigned char *both;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	size_t got = 0;
 	ssize_t n;
 
@@ -363,8 +364,7 @@ static void test_lz4_concatenated(void **state)
 	memcpy(both + a.len, b.p, b.len);
 	memset(both + a.len + b.len, 0, 8);
 	assert_int_equal(ie_stream_init_mem(&in, both, a.len + b.len + 8), 0);
-	assert_int_equal(ie_decompress_open(&out, IE_COMPRESSION_LZ4, &in, err,
-					    sizeof(err)), 0);
+	assert_int_equal(ie_decompress_open(&out, IE_COMPRESSION_LZ4, &in, &err), 0);
 	while ((n = ie_stream_need(&out, 1)) > 0) {
 		assert_memory_equal(ie_stream_data(&out),
 				    payload + got % PAYLOAD_SIZE,

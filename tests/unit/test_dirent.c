@@ -15,7 +15,7 @@
 #include "initerofs/dirent.h"
 #include "initerofs/erofs_format.h"
 
-static char err[256];
+static struct ie_error err;
 
 static void test_name_order(void **state)
 {
@@ -48,15 +48,13 @@ static void test_round_trip(void **state)
 	ie_dir_block_encode(in, 3, block, 4096);
 	assert_int_equal(ie_get_le16(block + 8), 36);	/* nameoff0 */
 	assert_int_equal(block[10], EROFS_FT_DIR);
-	assert_int_equal(ie_dir_block_decode(block, used, 4096, out, 8, err,
-					     sizeof(err)), 3);
+	assert_int_equal(ie_dir_block_decode(block, used, 4096, out, 8, &err), 3);
 	assert_int_equal(out[2].nid, 1234567890123ull);
 	assert_int_equal(out[2].namelen, 5);
 	assert_memory_equal(out[2].name, "hello", 5);
 	assert_int_equal(out[1].namelen, 2);
 	/* A full block decodes the same: the last name ends at the padding. */
-	assert_int_equal(ie_dir_block_decode(block, 4096, 4096, out, 8, err,
-					     sizeof(err)), 3);
+	assert_int_equal(ie_dir_block_decode(block, 4096, 4096, out, 8, &err), 3);
 	assert_int_equal(out[2].namelen, 5);
 }
 
@@ -88,7 +86,7 @@ static void test_spanning(void **state)
 
 		ie_dir_block_encode(in + done, count, block, 4096);
 		got = ie_dir_block_decode(block, done + count == 40 ? used : 4096,
-					  4096, out, 320, err, sizeof(err));
+					  4096, out, 320, &err);
 		assert_int_equal(got, (int)count);
 		assert_int_equal(out[0].nid, done + 100);
 		assert_int_equal(out[count - 1].namelen, 255);
@@ -101,7 +99,7 @@ static void test_spanning(void **state)
 static void corrupt(uint8_t *block, size_t used, int expect_ok)
 {
 	struct ie_dirent_view out[8];
-	int got = ie_dir_block_decode(block, used, 4096, out, 8, err, sizeof(err));
+	int got = ie_dir_block_decode(block, used, 4096, out, 8, &err);
 
 	if (expect_ok)
 		assert_true(got > 0);

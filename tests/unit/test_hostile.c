@@ -29,7 +29,7 @@
 #include "initerofs/writer.h"
 
 static char tmpdir[] = "/tmp/initerofs-hostile-XXXXXX";
-static char err[512];
+static struct ie_error err;
 
 static void tmp_path(char *out, size_t len, const char *name)
 {
@@ -60,8 +60,7 @@ static void write_tree(struct ie_tree *tree, const char *out)
 
 	ie_write_options_init(&opts);
 	opts.jobs = 1;
-	assert_int_equal(ie_write_image(tree, &opts, out, NULL, err,
-					sizeof(err)), 0);
+	assert_int_equal(ie_write_image(tree, &opts, out, NULL, &err), 0);
 	ie_tree_free(tree);
 }
 
@@ -138,7 +137,7 @@ static void test_walk_leave_path(void **state)
 	add(d, name, S_IFREG | 0644, "x");
 	tmp_path(file, sizeof(file), "walk.img");
 	write_tree(tree, file);
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	assert_int_equal(ie_walk(img, "/", &ops, &log), 0);
 	assert_int_equal(log.n, 2);
 	assert_string_equal(log.paths[0], "/d");
@@ -182,7 +181,7 @@ static char *read_which(const char *file)
 	struct ie_rinode ino;
 	char *content;
 
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	assert_int_equal(ie_path_resolve(img, "/which", true, &ino), 0);
 	assert_int_equal(ie_file_read_all(img, &ino, 100, &content), 0);
 	ie_image_close(img);
@@ -338,7 +337,7 @@ static void test_extract_no_owner(void **state)
 	write_tree(tree, file);
 	tmp_path(dest, sizeof(dest), "owner.out");
 	opts.warn = &warn;
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	assert_int_equal(ie_extract(img, dest, &opts, &errors), 0);
 	ie_image_close(img);
 
@@ -364,7 +363,7 @@ static unsigned long check_file(const char *file)
 	struct ie_image *img;
 	unsigned long n;
 
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	n = ie_check(img, &rep, 0, NULL);
 	ie_image_close(img);
 	return n;
@@ -379,7 +378,7 @@ static unsigned long extract_file(const char *file, const char *name)
 	unsigned long n;
 
 	tmp_path(dest, sizeof(dest), name);
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	n = ie_extract(img, dest, &opts, &errors);
 	ie_image_close(img);
 	return n;
@@ -477,9 +476,8 @@ static void test_writer_limits(void **state)
 	target[4096] = '\0';
 	add(add(tree->root, "dir", S_IFDIR | 0755, NULL), "long", S_IFLNK | 0777,
 	    target);
-	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, err,
-					    sizeof(err)), 0);
-	assert_non_null(strstr(err, "/dir/long: symlink target of 4096 bytes"));
+	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, &err), 0);
+	assert_non_null(strstr(err.msg, "/dir/long: symlink target of 4096 bytes"));
 	ie_tree_free(tree);
 	assert_int_equal(access(file, F_OK), -1);
 
@@ -492,14 +490,13 @@ static void test_writer_limits(void **state)
 	free(target);
 
 	tree = chain(2049);
-	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, err,
-					    sizeof(err)), 0);
-	assert_non_null(strstr(err, "entry 2049 levels deep"));
+	assert_int_not_equal(ie_write_image(tree, &opts, file, NULL, &err), 0);
+	assert_non_null(strstr(err.msg, "entry 2049 levels deep"));
 	ie_tree_free(tree);
 
 	write_tree(chain(2048), file);
 	assert_int_equal(check_file(file), 0);
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	assert_int_equal(ie_walk(img, "/", &ops, &d), 0);
 	ie_image_close(img);
 	assert_int_equal(d.depth, 2048);

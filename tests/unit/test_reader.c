@@ -26,7 +26,7 @@
 
 static char tmpdir[] = "/tmp/initerofs-reader-XXXXXX";
 static char path[256];
-static char err[512];
+static struct ie_error err;
 
 /* ---- making images ---------------------------------------------------- */
 
@@ -74,8 +74,7 @@ static void write_tree(struct ie_tree *tree, enum ie_compr_kind kind,
 	ie_write_options_init(&opts);
 	opts.compr.kind = kind;
 	opts.jobs = 1;
-	assert_int_equal(ie_write_image(tree, &opts, out, NULL, err,
-					sizeof(err)), 0);
+	assert_int_equal(ie_write_image(tree, &opts, out, NULL, &err), 0);
 	ie_tree_free(tree);
 }
 
@@ -115,7 +114,7 @@ static struct ie_image *open_ok(const char *file)
 {
 	struct ie_image *img;
 
-	assert_int_equal(ie_image_open(file, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(file, 0, &img, &err), 0);
 	return img;
 }
 
@@ -279,11 +278,10 @@ static void expect_super_problem(const uint8_t *img, size_t len, size_t off,
 	spit(damaged, copy, len);
 	free(copy);
 	/* Strict open refuses; lenient open lets verify name the problem. */
-	assert_int_not_equal(ie_image_open(damaged, 0, &image, err, sizeof(err)), 0);
-	assert_int_equal(ie_image_open(damaged, IE_OPEN_LENIENT, &image, err,
-				       sizeof(err)), 0);
+	assert_int_not_equal(ie_image_open(damaged, 0, &image, &err), 0);
+	assert_int_equal(ie_image_open(damaged, IE_OPEN_LENIENT, &image, &err), 0);
 	assert_true(ie_super_verify(image, &c.rep) >= 1);
-	if (!strstr(c.last, needle) && !strstr(err, needle))
+	if (!strstr(c.last, needle) && !strstr(err.msg, needle))
 		fail_msg("wanted '%s', got '%s'", needle, c.last);
 	ie_image_close(image);
 }
@@ -323,10 +321,9 @@ static void test_too_small_and_missing(void **state)
 	(void)state;
 	snprintf(small, sizeof(small), "%s/small.img", tmpdir);
 	spit(small, "tiny", 4);
-	assert_int_equal(ie_image_open(small, 0, &img, err, sizeof(err)), -EUCLEAN);
-	assert_non_null(strstr(err, "too small"));
-	assert_int_equal(ie_image_open("/nonexistent/x.img", 0, &img, err,
-				       sizeof(err)), -ENOENT);
+	assert_int_equal(ie_image_open(small, 0, &img, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "too small"));
+	assert_int_equal(ie_image_open("/nonexistent/x.img", 0, &img, &err), -ENOENT);
 	assert_null(img);
 }
 

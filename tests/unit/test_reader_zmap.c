@@ -31,7 +31,7 @@
 
 static char tmpdir[] = "/tmp/initerofs-zmap-XXXXXX";
 static char path[256];
-static char err[512];
+static struct ie_error err;
 
 /* Runs of text and of noise: compressed and raw pclusters. */
 static uint8_t *make_data(void)
@@ -68,8 +68,7 @@ static void make_image(enum ie_compr_kind kind, uint32_t pclustersize)
 	opts.compr.kind = kind;
 	opts.pclustersize = pclustersize;
 	opts.jobs = 2;
-	assert_int_equal(ie_write_image(tree, &opts, path, NULL, err,
-					sizeof(err)), 0);
+	assert_int_equal(ie_write_image(tree, &opts, path, NULL, &err), 0);
 	ie_tree_free(tree);
 }
 
@@ -136,7 +135,7 @@ static void compare_decoders(bool want_inline_tail)
 	size_t n, i = 0, plain = 0;
 
 	assert_non_null(ext);
-	assert_int_equal(ie_image_open(path, 0, &img, err, sizeof(err)), 0);
+	assert_int_equal(ie_image_open(path, 0, &img, &err), 0);
 	si = ie_image_super(img);
 	assert_int_equal(ie_path_resolve(img, "/file", true, &ino), 0);
 	assert_true(erofs_layout_is_compressed(ino.layout));
@@ -146,11 +145,11 @@ static void compare_decoders(bool want_inline_tail)
 	assert_int_equal(ie_zmap_inode_init(&zi, si->sb.blkszbits, ino.layout,
 					    ino.size, si->sb.feature_incompat,
 					    ie_image_bytes(img, hdr, meta_end - hdr),
-					    hdr, meta_end - hdr, err, sizeof(err)), 0);
+					    hdr, meta_end - hdr, &err), 0);
 	for (la = 0; la < ino.size; la += si->blksz) {
 		while (la >= ext[i].la + ext[i].llen)
 			i++;
-		assert_int_equal(ie_zmap_map(&zi, la, &z, err, sizeof(err)), 0);
+		assert_int_equal(ie_zmap_map(&zi, la, &z, &err), 0);
 		assert_int_equal(z.la, ext[i].la);
 		assert_int_equal(z.llen, ext[i].llen);
 		assert_int_equal(z.pa, ext[i].pa);

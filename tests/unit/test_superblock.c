@@ -16,7 +16,7 @@
 #include "initerofs/superblock.h"
 
 static uint8_t image[8192];
-static char err[256];
+static struct ie_error err;
 
 static void sample(struct ie_super_info *sb, bool cfgs)
 {
@@ -55,8 +55,7 @@ static void test_round_trip(void **state)
 	sample(&in, false);
 	build(&in);
 	assert_int_equal(ie_get_le32(image + 1024), EROFS_MAGIC);
-	assert_int_equal(ie_super_decode(image, sizeof(image), &out, err,
-					 sizeof(err)), 0);
+	assert_int_equal(ie_super_decode(image, sizeof(image), &out, &err), 0);
 	assert_int_equal(out.root_nid, 36);
 	assert_int_equal(out.inos, 1234);
 	assert_int_equal(out.build_time, 1700000000);
@@ -102,9 +101,8 @@ static void test_checksum_convention(void **state)
 	assert_int_equal(stored, ie_crc32c(~0u, copy, sizeof(copy)));
 	/* Anything in the rest of block 0 is covered too. */
 	image[4095] ^= 1;
-	assert_int_equal(ie_super_decode(image, sizeof(image), &in, err,
-					 sizeof(err)), -EBADMSG);
-	assert_non_null(strstr(err, "checksum"));
+	assert_int_equal(ie_super_decode(image, sizeof(image), &in, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "checksum"));
 }
 
 /* Blocks of 1 KiB or less: the checksum covers one block from 1024. */
@@ -117,9 +115,9 @@ static void test_small_block_checksum(void **state)
 	in.blkszbits = 9;
 	build(&in);
 	assert_int_equal(ie_super_checksum_len(9), 512);
-	assert_int_equal(ie_super_decode(image, 1536, &out, err, sizeof(err)), 0);
+	assert_int_equal(ie_super_decode(image, 1536, &out, &err), 0);
 	image[1024 + 511] ^= 1;
-	assert_int_equal(ie_super_decode(image, 1536, &out, err, sizeof(err)),
+	assert_int_equal(ie_super_decode(image, 1536, &out, &err),
 			 -EBADMSG);
 }
 
@@ -136,8 +134,7 @@ static void test_compression_records(void **state)
 	assert_int_equal(ie_get_le16(image + 1024 + 128), 14);
 	assert_int_equal(ie_get_le16(image + 1024 + 132), 16);
 	ie_super_set_checksum(image, 12);
-	assert_int_equal(ie_super_decode(image, sizeof(image), &out, err,
-					 sizeof(err)), 0);
+	assert_int_equal(ie_super_decode(image, sizeof(image), &out, &err), 0);
 	assert_int_equal(out.lz4_max_pclusterblks, 16);
 	assert_int_equal(out.available_compr_algs, 1);
 	assert_int_equal(out.cfgs_size, 16);
@@ -151,9 +148,8 @@ static void expect_reject(int (*mutate)(void), int code, const char *word)
 	build(&in);
 	mutate();
 	ie_super_set_checksum(image, 12);
-	assert_int_equal(ie_super_decode(image, sizeof(image), &out, err,
-					 sizeof(err)), code);
-	assert_non_null(strstr(err, word));
+	assert_int_equal(ie_super_decode(image, sizeof(image), &out, &err), code);
+	assert_non_null(strstr(err.msg, word));
 }
 
 static int bad_magic(void) { image[1024] ^= 0xff; return 0; }
@@ -177,7 +173,7 @@ static void test_short_image(void **state)
 	struct ie_super_info out;
 
 	(void)state;
-	assert_int_equal(ie_super_decode(image, 1100, &out, err, sizeof(err)),
+	assert_int_equal(ie_super_decode(image, 1100, &out, &err),
 			 -EUCLEAN);
 }
 

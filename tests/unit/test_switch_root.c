@@ -197,7 +197,7 @@ static void test_install_initramfs_tools(void **state)
 	struct ie_tree *t = ie_tree_new();
 	struct ie_inode *bin, *sbin, *busybox, *prog_inode;
 	struct ie_sr_report rep;
-	char err[256];
+	struct ie_error err;
 	char *conf;
 
 	(void)state;
@@ -214,8 +214,7 @@ static void test_install_initramfs_tools(void **state)
 	file_with(mkdir_p(t, "/scripts"), "functions", "panic() { :; }\n");
 	assert_int_equal(busybox->nlink, 3);
 
-	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, err,
-						sizeof(err)), 0);
+	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, &err), 0);
 	assert_int_equal(rep.nr_replaced, 3);
 	assert_int_equal(rep.nr_left, 1);
 	assert_string_equal(rep.left[0], "/opt/switch_root");
@@ -249,8 +248,7 @@ static void test_install_initramfs_tools(void **state)
 	assert_non_null(strstr(conf, "alias run-init=/sbin/run-init\n"));
 
 	/* Converting again changes nothing: the program is recognised. */
-	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, err,
-						sizeof(err)), 0);
+	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, &err), 0);
 	assert_int_equal(rep.nr_replaced, 0);
 	assert_int_equal(prog_inode->nlink, 4);
 	ie_tree_free(t);
@@ -262,7 +260,7 @@ static void test_install_symlinks(void **state)
 	struct ie_tree *t = ie_tree_new();
 	struct ie_inode *busybox, *ul, *prog_inode;
 	struct ie_sr_report rep;
-	char err[256];
+	struct ie_error err;
 
 	(void)state;
 	busybox = file_with(mkdir_p(t, "/bin"), "busybox", "BusyBox v1.36");
@@ -270,8 +268,7 @@ static void test_install_symlinks(void **state)
 	ul = file_with(mkdir_p(t, "/usr/lib/util-linux"), "switch_root", "util-linux 2.38.1");
 	symlink_to(mkdir_p(t, "/usr/sbin"), "switch_root", "/nonexistent");
 
-	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 7, &rep, err,
-						sizeof(err)), 0);
+	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 7, &rep, &err), 0);
 	assert_int_equal(rep.nr_replaced, 2);
 	assert_false(rep.itools_conf);	/* no run-init, no conf.d */
 	assert_int_equal(rep.nr_left, 1);
@@ -291,12 +288,11 @@ static void test_install_nothing(void **state)
 {
 	struct ie_tree *t = ie_tree_new();
 	struct ie_sr_report rep;
-	char err[256];
+	struct ie_error err;
 
 	(void)state;
 	file_with(mkdir_p(t, "/bin"), "sh", "BusyBox v1.36");
-	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, err,
-						sizeof(err)), 0);
+	assert_int_equal(ie_switch_root_install(t, prog, sizeof(prog), 0, &rep, &err), 0);
 	assert_int_equal(rep.nr_replaced, 0);
 	assert_int_equal(rep.nr_left, 0);
 	assert_null(ie_tree_lookup(t, "/usr"));

@@ -106,18 +106,19 @@ static void test_commit(void **state)
 {
 	struct scratch *s = *state;
 	struct ie_output out;
-	char name[256], err[256];
+	struct ie_error err;
+	char name[256];
 	struct stat st;
 	mode_t old_mask = umask(027);
 
-	assert_int_equal(ie_output_open(&out, s->out, err, sizeof(err)), 0);
+	assert_int_equal(ie_output_open(&out, s->out, &err), 0);
 	assert_int_equal(write(out.fd, "new", 3), 3);
 	/* Only the temporary name exists meanwhile, private to its owner. */
 	assert_int_equal(entries(s->dir, name, sizeof(name)), 1);
 	assert_int_equal(strncmp(name, "out.tmp-", 8), 0);
 	assert_int_equal(stat(out.tmp_path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
-	assert_int_equal(ie_output_commit(&out, err, sizeof(err)), 0);
+	assert_int_equal(ie_output_commit(&out, &err), 0);
 	assert_int_equal(entries(s->dir, name, sizeof(name)), 1);
 	assert_string_equal(name, "out");
 	assert_int_equal(stat(s->out, &st), 0);
@@ -133,10 +134,11 @@ static void test_abort_keeps_previous(void **state)
 {
 	struct scratch *s = *state;
 	struct ie_output out;
-	char name[256], err[256];
+	struct ie_error err;
+	char name[256];
 
 	write_file(s->out, "old");
-	assert_int_equal(ie_output_open(&out, s->out, err, sizeof(err)), 0);
+	assert_int_equal(ie_output_open(&out, s->out, &err), 0);
 	assert_int_equal(write(out.fd, "new", 3), 3);
 	assert_int_equal(entries(s->dir, NULL, 0), 2);
 	ie_output_abort(&out);
@@ -149,12 +151,13 @@ static void test_open_fails_with_reason(void **state)
 {
 	struct scratch *s = *state;
 	struct ie_output out;
-	char path[128], err[256] = "";
+	struct ie_error err;
+	char path[128];
 
 	snprintf(path, sizeof(path), "%s/missing/out", s->dir);
-	assert_int_equal(ie_output_open(&out, path, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, "cannot create a temporary file for"));
-	assert_non_null(strstr(err, "missing/out: No such file"));
+	assert_int_equal(ie_output_open(&out, path, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "cannot create a temporary file for"));
+	assert_non_null(strstr(err.msg, "missing/out: No such file"));
 	assert_null(out.tmp_path);
 	ie_output_abort(&out);
 }
@@ -173,16 +176,17 @@ static int child_raises(const struct scratch *s, void (*inherited)(int),
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct ie_output first, out;
-		char err[256], committed[128];
+		struct ie_error err;
+	char committed[128];
 
 		signal(SIGTERM, inherited);
 		ie_tempfile_catch_signals();
 		snprintf(committed, sizeof(committed), "%s.done", s->out);
 		if (commit_first &&
-		    (ie_output_open(&first, committed, err, sizeof(err)) ||
-		     ie_output_commit(&first, err, sizeof(err))))
+		    (ie_output_open(&first, committed, &err) ||
+		     ie_output_commit(&first, &err)))
 			_exit(3);
-		if (ie_output_open(&out, s->out, err, sizeof(err)) ||
+		if (ie_output_open(&out, s->out, &err) ||
 		    write(out.fd, "partial", 7) != 7)
 			_exit(4);
 		raise(SIGTERM);
@@ -226,8 +230,9 @@ static void test_ignored_signal_stays_ignored(void **state)
 static void test_spool_has_no_name(void **state)
 {
 	struct scratch *s = *state;
-	char err[256], buf[8] = "";
-	int fd = ie_spool_open(s->dir, err, sizeof(err));
+	struct ie_error err;
+	char buf[8] = "";
+	int fd = ie_spool_open(s->dir, &err);
 
 	assert_true(fd >= 0);
 	assert_int_equal(entries(s->dir, NULL, 0), 0);
@@ -235,9 +240,9 @@ static void test_spool_has_no_name(void **state)
 	assert_int_equal(pread(fd, buf, 5, 0), 5);
 	assert_string_equal(buf, "spool");
 	close(fd);
-	fd = ie_spool_open("/nonexistent-dir", err, sizeof(err));
+	fd = ie_spool_open("/nonexistent-dir", &err);
 	assert_true(fd < 0);
-	assert_non_null(strstr(err, "cannot create a temporary file in /nonexistent-dir"));
+	assert_non_null(strstr(err.msg, "cannot create a temporary file in /nonexistent-dir"));
 }
 
 int main(void)

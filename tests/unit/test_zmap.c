@@ -26,7 +26,7 @@
 #define MAX_EXT		4096
 
 static uint32_t rng = 1;
-static char err[256];
+static struct ie_error err;
 
 static uint32_t next_rand(void)
 {
@@ -91,8 +91,7 @@ static void encode(struct encoded *e, const struct ie_zextent *ext, size_t n,
 	assert_int_equal(ie_zmap_inode_init(&e->zi, BITS,
 					    EROFS_LAYOUT_COMPRESSED_COMPACT, size,
 					    big ? EROFS_INCOMPAT_BIG_PCLUSTER : 0,
-					    e->buf, hpos, len, err,
-					    sizeof(err)), 0);
+					    e->buf, hpos, len, &err), 0);
 }
 
 /* Every lcluster's first and last byte maps to the extent holding it. */
@@ -116,8 +115,7 @@ static void check_all(const struct ie_zextent *ext, size_t n, uint64_t size,
 
 			if (probes[p] >= end)
 				continue;
-			assert_int_equal(ie_zmap_map(&e.zi, probes[p], &m, err,
-						     sizeof(err)), 0);
+			assert_int_equal(ie_zmap_map(&e.zi, probes[p], &m, &err), 0);
 			assert_int_equal(m.la, ext[k].lstart);
 			assert_int_equal(m.llen, end - ext[k].lstart);
 			assert_int_equal(m.pa, pblk * BLK);
@@ -215,11 +213,11 @@ static void test_raw_tail_refused(void **state)
 
 	(void)state;
 	assert_int_equal(ie_zmap_inode_init(&zi, BITS, 3, 12289, 0, idx, 64,
-					    sizeof(idx), err, sizeof(err)), 0);
-	assert_int_equal(ie_zmap_map(&zi, 0, &m, err, sizeof(err)), 0);
+					    sizeof(idx), &err), 0);
+	assert_int_equal(ie_zmap_map(&zi, 0, &m, &err), 0);
 	assert_int_equal(m.llen, 8495);
-	assert_int_equal(ie_zmap_map(&zi, 12288, &m, err, sizeof(err)), -EUCLEAN);
-	assert_non_null(strstr(err, "lcluster boundary"));
+	assert_int_equal(ie_zmap_map(&zi, 12288, &m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "lcluster boundary"));
 }
 
 static int header_init(const uint8_t *hdr, size_t len, uint32_t features)
@@ -227,7 +225,7 @@ static int header_init(const uint8_t *hdr, size_t len, uint32_t features)
 	struct ie_zinode zi;
 
 	return ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_COMPACT,
-				  9000, features, hdr, 0, len, err, sizeof(err));
+				  9000, features, hdr, 0, len, &err);
 }
 
 /* The map header's checks, each with its own reason. */
@@ -238,31 +236,31 @@ static void test_header_checks(void **state)
 	(void)state;
 	hdr[7] = 0x80;		/* whole file in the packed inode */
 	assert_int_equal(header_init(hdr, 16, 0), -EOPNOTSUPP);
-	assert_non_null(strstr(err, "packed inode"));
+	assert_non_null(strstr(err.msg, "packed inode"));
 	hdr[7] = 0;
 	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_FRAGMENT_PCLUSTER);
 	assert_int_equal(header_init(hdr, 16, 0), -EOPNOTSUPP);
 	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_BIG_PCLUSTER_1);
 	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
-	assert_string_equal(err, "lcluster 0: big pclusters without the superblock feature");
+	assert_string_equal(err.msg, "lcluster 0: big pclusters without the superblock feature");
 	assert_int_equal(header_init(hdr, 16, EROFS_INCOMPAT_BIG_PCLUSTER),
 			 -EUCLEAN);
-	assert_non_null(strstr(err, "inconsistent big pcluster flags"));
+	assert_non_null(strstr(err.msg, "inconsistent big pcluster flags"));
 	ie_put_le16(hdr + 4, 0);
 	hdr[6] = 9;		/* unknown algorithm */
 	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
-	assert_non_null(strstr(err, "unknown compression algorithm"));
+	assert_non_null(strstr(err.msg, "unknown compression algorithm"));
 	hdr[6] = 0;
 	hdr[7] = 5;		/* lclusters of 2^17 bytes */
 	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
-	assert_non_null(strstr(err, "absurd"));
+	assert_non_null(strstr(err.msg, "absurd"));
 	hdr[7] = 0;
 	ie_put_le16(hdr + 2, 100);
 	ie_put_le16(hdr + 4, Z_EROFS_ADVISE_INLINE_PCLUSTER);
 	assert_int_equal(header_init(hdr, 16, 0), -EUCLEAN);
-	assert_non_null(strstr(err, "inline tail pcluster without"));
+	assert_non_null(strstr(err.msg, "inline tail pcluster without"));
 	assert_int_equal(header_init(hdr, 4, 0), -EUCLEAN);
-	assert_string_equal(err, "lcluster 0: map header outside the image");
+	assert_string_equal(err.msg, "lcluster 0: map header outside the image");
 }
 
 /*
@@ -292,14 +290,14 @@ static void test_inline_tail(void **state)
 	make_tail_packed(idx, Z_EROFS_ADVISE_INTERLACED_PCLUSTER);
 	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
 					    5000, features, idx, 64, sizeof(idx),
-					    err, sizeof(err)), 0);
+					    &err), 0);
 	assert_int_equal(zi.idata_pos, 64 + 32);
-	assert_int_equal(ie_zmap_map(&zi, 4499, &m, err, sizeof(err)), 0);
+	assert_int_equal(ie_zmap_map(&zi, 4499, &m, &err), 0);
 	assert_int_equal(m.la, 0);
 	assert_int_equal(m.llen, 4500);
 	assert_int_equal(m.pa, 100 * BLK);
 	assert_false(m.inline_tail);
-	assert_int_equal(ie_zmap_map(&zi, 4999, &m, err, sizeof(err)), 0);
+	assert_int_equal(ie_zmap_map(&zi, 4999, &m, &err), 0);
 	assert_int_equal(m.la, 4500);
 	assert_int_equal(m.llen, 500);
 	assert_int_equal(m.pa, 64 + 32);
@@ -311,9 +309,9 @@ static void test_inline_tail(void **state)
 	/* The tail may not cross into the next block. */
 	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
 					    5000, features, idx, BLK - 96,
-					    sizeof(idx), err, sizeof(err)),
+					    sizeof(idx), &err),
 			 -EUCLEAN);
-	assert_string_equal(err, "lcluster 1: inline tail pcluster crosses a block boundary");
+	assert_string_equal(err.msg, "lcluster 1: inline tail pcluster crosses a block boundary");
 }
 
 /* Without tail packing, a raw pcluster of an interlaced file is interlaced. */
@@ -329,17 +327,15 @@ static void test_interlaced(void **state)
 	ie_put_le16(idx + 18, 0);
 	ie_put_le32(idx + 20, 7);
 	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
-					    BLK, 0, idx, 0, sizeof(idx), err,
-					    sizeof(err)), 0);
-	assert_int_equal(ie_zmap_map(&zi, 10, &m, err, sizeof(err)), 0);
+					    BLK, 0, idx, 0, sizeof(idx), &err), 0);
+	assert_int_equal(ie_zmap_map(&zi, 10, &m, &err), 0);
 	assert_true(m.plain && m.interlaced && !m.inline_tail);
 	assert_int_equal(m.pa, 7 * BLK);
 	/* A record past the buffer: refused, not read. */
 	assert_int_equal(ie_zmap_inode_init(&zi, BITS, EROFS_LAYOUT_COMPRESSED_FULL,
-					    BLK + 1, 0, idx, 0, 24, err,
-					    sizeof(err)), 0);
-	assert_int_equal(ie_zmap_map(&zi, BLK, &m, err, sizeof(err)), -EUCLEAN);
-	assert_string_equal(err, "lcluster 1: index record outside the image");
+					    BLK + 1, 0, idx, 0, 24, &err), 0);
+	assert_int_equal(ie_zmap_map(&zi, BLK, &m, &err), -EUCLEAN);
+	assert_string_equal(err.msg, "lcluster 1: index record outside the image");
 }
 
 /* Flipped bits: a result or an error, never a crash (ASan watches). */
@@ -360,7 +356,7 @@ static void test_damaged_indexes(void **state)
 		e.buf[8 + next_rand() % (len - 8)] ^= (uint8_t)(1u << (next_rand() % 8));
 		for (la = 0; la < size; la += BLK * 7 + 13) {
 			struct ie_zmap_extent m;
-			int ret = ie_zmap_map(&e.zi, la, &m, err, sizeof(err));
+			int ret = ie_zmap_map(&e.zi, la, &m, &err);
 
 			assert_true(ret == 0 || ret == -EUCLEAN);
 			if (!ret) {

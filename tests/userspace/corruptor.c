@@ -38,10 +38,10 @@ static int fail(const char *what, const char *why)
 static struct ie_image *open_image(const char *path)
 {
 	struct ie_image *img;
-	char err[512];
+	struct ie_error err;
 
-	if (ie_image_open(path, IE_OPEN_LENIENT, &img, err, sizeof(err))) {
-		fail(path, err);
+	if (ie_image_open(path, IE_OPEN_LENIENT, &img, &err) < 0) {
+		fail(path, err.msg);
 		exit(1);
 	}
 	return img;
