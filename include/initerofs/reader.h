@@ -320,28 +320,6 @@ int ie_path_resolve(struct ie_image *img, const char *path, bool follow_last,
 
 /* ---- walking the tree -------------------------------------------------------- */
 
-/* A map from nid to a 32-bit value (reader_nidmap.c); zero-initialise it. */
-struct ie_nidmap {
-	uint64_t *keys;
-	uint32_t *vals;
-	size_t cap, count;
-};
-
-/**
- * ie_nidmap_slot() - the value slot of @nid, added (as 0) when missing.
- * Return: the slot, or NULL when out of memory.
- */
-uint32_t *ie_nidmap_slot(struct ie_nidmap *map, uint64_t nid, bool *added);
-
-/** ie_nidmap_find() - the value slot of @nid, or NULL when absent. */
-uint32_t *ie_nidmap_find(const struct ie_nidmap *map, uint64_t nid);
-
-/** ie_nidmap_at() - slot @i of the table (for iteration up to map->cap). */
-bool ie_nidmap_at(const struct ie_nidmap *map, size_t i, uint64_t *nid,
-		  uint32_t *val);
-
-void ie_nidmap_free(struct ie_nidmap *map);
-
 struct ie_walk_entry {
 	const char *path;		/* "/" for the root, else "/a/b" */
 	const char *name;		/* last component ("" for the root) */

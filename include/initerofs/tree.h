@@ -68,10 +68,6 @@ struct ie_inode {
 	size_t nr_children, children_cap;
 	struct ie_inode *parent;	/* directories: ".." */
 
-	/* Writer-private fields; importers leave them alone. */
-	uint64_t nid;
-	void *priv;
-
 	/* Tree-private fields, maintained by lib/tree.c. */
 	uint32_t nr_entries;		/* dentries naming this inode */
 	struct ie_dir_index *index;	/* name hash of big directories */

@@ -24,6 +24,7 @@
 #include "initerofs/erofs_format.h"
 #include "initerofs/importer.h"
 #include "initerofs/reader.h"
+#include "util/map.h"
 
 #define MAX_FIELDS	64
 
@@ -34,7 +35,7 @@ struct manifest {
 	unsigned long line;
 	struct ie_error *err;
 	/* Inodes a line named (not just made as a parent) -> that line. */
-	struct ie_nidmap named;
+	struct ie_map named;
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -200,7 +201,7 @@ static int mark_named(struct manifest *m, struct ie_inode *inode)
 	uint32_t *slot;
 	bool added;
 
-	slot = ie_nidmap_slot(&m->named, (uint64_t)(uintptr_t)inode, &added);
+	slot = ie_map_slot(&m->named, ie_map_ptr_key(inode), &added);
 	if (!slot)
 		return fail(m, -ENOMEM, "out of memory");
 	if (added)
@@ -220,7 +221,7 @@ static int check_new_name(struct manifest *m, struct ie_inode *dir,
 
 	if (!old)
 		return 0;
-	line = ie_nidmap_find(&m->named, (uint64_t)(uintptr_t)old->inode);
+	line = ie_map_find(&m->named, ie_map_ptr_key(old->inode));
 	if (line)
 		return fail(m, -EEXIST, "'%s' was already given at line %u",
 			    name, *line);
@@ -476,7 +477,7 @@ int ie_import_manifest(struct ie_tree *tree, const char *path,
 		ret = fail(&m, -EIO, "read error");
 	free(line);
 	free(m.dir);
-	ie_nidmap_free(&m.named);
+	ie_map_free(&m.named);
 	fclose(fp);
 	return ret;
 }

@@ -22,6 +22,7 @@
 #include "initerofs/inode.h"
 #include "initerofs/reader.h"
 #include "reader_internal.h"
+#include "util/map.h"
 
 #define NO_NID		UINT64_MAX	/* owner of the superblock range */
 #define MAX_DUP_CHECK	256		/* xattr names compared per inode */
@@ -46,7 +47,7 @@ struct checker {
 	struct ie_image *img;
 	struct ie_report *rep;
 	struct ie_check_stats st;
-	struct ie_nidmap index;		/* nid -> 1 + index in recs */
+	struct ie_map index;		/* nid -> 1 + index in recs */
 	struct inode_rec *recs;
 	size_t nrecs, recs_cap;
 	char *paths;
@@ -79,7 +80,7 @@ static struct inode_rec *get_rec(struct checker *c, const struct ie_walk_entry *
 	uint32_t *slot;
 	bool added;
 
-	slot = ie_nidmap_slot(&c->index, e->ino->nid, &added);
+	slot = ie_map_slot(&c->index, e->ino->nid, &added);
 	if (!slot)
 		goto oom;
 	if (!added)
@@ -493,7 +494,7 @@ static int cmp_range(const void *a, const void *b)
 
 static const char *owner_name(const struct checker *c, uint64_t nid)
 {
-	uint32_t *slot = ie_nidmap_find(&c->index, nid);
+	uint32_t *slot = ie_map_find(&c->index, nid);
 
 	if (nid == NO_NID)
 		return "the superblock";
@@ -564,7 +565,7 @@ unsigned long ie_check(struct ie_image *img, struct ie_report *rep,
 		check_totals(&c);
 	if (stats)
 		*stats = c.st;
-	ie_nidmap_free(&c.index);
+	ie_map_free(&c.index);
 	free(c.recs);
 	free(c.paths);
 	free(c.ranges);

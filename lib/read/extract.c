@@ -31,6 +31,7 @@
 #include "initerofs/io.h"
 #include "initerofs/reader.h"
 #include "reader_internal.h"
+#include "util/map.h"
 
 #define COPY_CHUNK	(1024 * 1024)
 #define MAX_SYMLINK	IE_MAX_SYMLINK
@@ -41,7 +42,7 @@ struct extractor {
 	struct ie_report *errors;
 	int *dirfds;			/* dirfds[d]: open directory at depth d */
 	size_t ndirfds;
-	struct ie_nidmap links;		/* nid -> 1 + offset in link_paths */
+	struct ie_map links;		/* nid -> 1 + offset in link_paths */
 	char *link_paths;		/* first relative path of hard links */
 	size_t link_len, link_cap;
 	uint8_t *buf;
@@ -183,7 +184,7 @@ static void copy_data(struct extractor *x, const struct ie_walk_entry *e,
 static bool link_again(struct extractor *x, const struct ie_walk_entry *e,
 		       int dirfd)
 {
-	uint32_t *slot = ie_nidmap_find(&x->links, e->ino->nid);
+	uint32_t *slot = ie_map_find(&x->links, e->ino->nid);
 
 	if (e->first || !slot)
 		return false;
@@ -206,7 +207,7 @@ static void remember_link(struct extractor *x, const struct ie_walk_entry *e)
 		ie_report(x->errors, "%s: out of memory for hard links", e->path);
 		return;
 	}
-	slot = ie_nidmap_slot(&x->links, e->ino->nid, &added);
+	slot = ie_map_slot(&x->links, e->ino->nid, &added);
 	if (!slot) {
 		ie_report(x->errors, "%s: out of memory for hard links", e->path);
 		return;
@@ -478,7 +479,7 @@ unsigned long ie_extract(struct ie_image *img, const char *dest,
 	if (errors->problems != before)
 		remove_tree(tmp);
 out:
-	ie_nidmap_free(&x.links);
+	ie_map_free(&x.links);
 	free(x.link_paths);
 	free(x.dirfds);
 	free(x.buf);

@@ -14,6 +14,7 @@
 #include "initerofs/inode.h"
 #include "initerofs/reader.h"
 #include "reader_internal.h"
+#include "util/map.h"
 
 #define MAX_DEPTH	IE_MAX_DEPTH
 
@@ -36,7 +37,7 @@ struct walker {
 	uint64_t ancestors[MAX_DEPTH + 1];	/* nids of the open directories */
 	const struct ie_walk_ops *ops;
 	void *ctx;
-	struct ie_nidmap seen;
+	struct ie_map seen;
 	char *path;
 	size_t path_len, path_cap;
 };
@@ -132,7 +133,7 @@ static int walk_child(struct walker *w, const struct ie_walk_entry *dir,
 		problem(w, ie_image_error(w->img));
 		return 0;
 	}
-	slot = ie_nidmap_slot(&w->seen, ch->nid, &added);
+	slot = ie_map_slot(&w->seen, ch->nid, &added);
 	if (!slot)
 		return -ENOMEM;
 	if (S_ISDIR(ino.mode)) {
@@ -218,7 +219,7 @@ int ie_walk(struct ie_image *img, const char *path,
 	if (!w)
 		return -ENOMEM;
 	*w = (struct walker){ .img = img, .ops = ops, .ctx = ctx };
-	if (!ie_nidmap_slot(&w->seen, ino.nid, &added) ||
+	if (!ie_map_slot(&w->seen, ino.nid, &added) ||
 	    ie_reserve((void **)&w->path, &w->path_cap, 2, 1)) {
 		ret = -ENOMEM;
 		goto out;
@@ -234,7 +235,7 @@ int ie_walk(struct ie_image *img, const char *path,
 	if (ret > 0)
 		ret = 0;
 out:
-	ie_nidmap_free(&w->seen);
+	ie_map_free(&w->seen);
 	free(w->path);
 	free(w);
 	return ret;

@@ -100,7 +100,7 @@ static int place_record(struct writer *w, struct free_space *fs,
 		n->pos = (uint64_t)w->meta_end << w->blkszbits;
 		w->meta_end += (uint32_t)blocks;
 	}
-	n->inode->nid = n->pos / EROFS_ISLOT_SIZE;
+	n->nid = n->pos / EROFS_ISLOT_SIZE;
 	if (free_push(fs, n->pos + n->rec_size, w->blksz))
 		return wr_fail(w, -ENOMEM, "out of memory packing metadata");
 	return 0;
@@ -135,7 +135,7 @@ static int place_records(struct writer *w)
 	}
 	/* The root's nid must fit 16 bits: it goes right after the superblock. */
 	w->nodes[0].pos = w->head_used;
-	w->nodes[0].inode->nid = w->head_used / EROFS_ISLOT_SIZE;
+	w->nodes[0].nid = w->head_used / EROFS_ISLOT_SIZE;
 	ret = free_push(&fs, w->head_used + w->nodes[0].rec_size, w->blksz) ?
 	      wr_fail(w, -ENOMEM, "out of memory packing metadata") : 0;
 	for (i = 1; i < w->nr_nodes; i++)
@@ -291,7 +291,7 @@ static int read_tail(struct writer *w, const struct wnode *n, uint8_t *out)
  */
 static int write_dir(struct writer *w, const struct wnode *n, uint8_t *tail)
 {
-	struct wr_dir_iter it = { .dir = n };
+	struct wr_dir_iter it = { .w = w, .dir = n };
 	struct ie_dirent_in *ents;
 	uint8_t *block;
 	size_t nr = 0, done = 0, blk = 0;
@@ -440,7 +440,7 @@ static void fill_super(const struct writer *w, struct ie_super_info *sb)
 		sb->lz4_max_pclusterblks = (uint16_t)(w->pclustersize >> w->blkszbits);
 		sb->lzma_dict_size = ie_compr_lzma_dict_size(w->pclustersize);
 	}
-	sb->root_nid = (uint16_t)w->nodes[0].inode->nid;
+	sb->root_nid = (uint16_t)w->nodes[0].nid;
 	sb->inos = w->nr_nodes;
 	sb->build_time = w->build_time;
 	sb->build_time_nsec = w->build_time_nsec;

@@ -63,13 +63,21 @@ static size_t count_entries(const struct ie_inode *dir)
 	return count;
 }
 
-static struct wnode *add_node(struct writer *w, struct ie_inode *inode)
+/* The next node for @inode; NULL when it has one already or out of memory. */
+static struct wnode *add_node(struct writer *w, struct ie_inode *inode,
+			      int *ret)
 {
 	struct wnode *n = &w->nodes[w->nr_nodes];
+	bool added;
+	uint32_t *slot = ie_map_slot(&w->placed, ie_map_ptr_key(inode),
+				     &added);
 
+	*ret = slot ? 0 : wr_fail(w, -ENOMEM, "out of memory planning the image");
+	if (!slot || !added)
+		return NULL;
 	n->inode = inode;
 	n->ino = (uint32_t)++w->nr_nodes;
-	inode->priv = n;
+	*slot = n->ino;
 	return n;
 }
 
@@ -140,9 +148,10 @@ static int collect_nodes(struct writer *w)
 		free(stack);
 		return wr_fail(w, -ENOMEM, "out of memory planning the image");
 	}
-	stack[depth].dir = add_node(w, w->tree->root);
+	stack[depth].dir = add_node(w, w->tree->root, &ret);
 	stack[depth++].next = 0;
-	ret = sort_children(w, stack[0].dir);
+	if (!ret)
+		ret = sort_children(w, stack[0].dir);
 	while (!ret && depth) {
 		struct walk_frame *f = &stack[depth - 1];
 		struct ie_inode *child;
@@ -156,9 +165,11 @@ static int collect_nodes(struct writer *w)
 		ret = check_reachable(w, stack, depth, child);
 		if (ret)
 			break;
-		if (child->priv)
+		n = add_node(w, child, &ret);
+		if (ret)
+			break;
+		if (!n)
 			continue;	/* another name of an inode already placed */
-		n = add_node(w, child);
 		if (!S_ISDIR(child->mode))
 			continue;
 		ret = sort_children(w, n);
@@ -442,7 +453,7 @@ bool wr_dir_next(struct wr_dir_iter *it, struct ie_dirent_in *e)
 	} else {
 		return false;
 	}
-	e->nid = target->nid;
+	e->nid = wnode_of(it->w, target)->nid;
 	e->file_type = ie_mode_to_ftype(target->mode);
 	return true;
 }
@@ -450,7 +461,7 @@ bool wr_dir_next(struct wr_dir_iter *it, struct ie_dirent_in *e)
 /* Same greedy packing as ie_dir_block_count(), without building entries. */
 static uint64_t dir_size(const struct writer *w, const struct wnode *n)
 {
-	struct wr_dir_iter it = { .dir = n };
+	struct wr_dir_iter it = { .w = w, .dir = n };
 	struct ie_dirent_in e;
 	uint64_t size = 0;
 	uint32_t used = 0;
@@ -626,8 +637,8 @@ void wr_plan_free(struct writer *w)
 		free(n->shared_ids);
 		free(n->ext);
 		free(n->sorted);
-		n->inode->priv = NULL;
 	}
+	ie_map_free(&w->placed);
 	free(w->nodes);
 	free(w->shared);
 	w->nodes = NULL;

@@ -28,6 +28,7 @@
 #include "initerofs/tree.h"
 #include "initerofs/writer.h"
 #include "initerofs/zmap.h"
+#include "util/map.h"
 
 /* One shared xattr: an entry stored once, referenced by id. */
 struct wxattr_shared {
@@ -35,10 +36,11 @@ struct wxattr_shared {
 	uint32_t id;			/* offset in the shared area / 4 */
 };
 
-/* Writer state of one inode (ie_inode.priv). */
+/* Writer state of one inode (found through writer.placed). */
 struct wnode {
 	struct ie_inode *inode;
 	uint32_t ino;			/* 32-bit number, in plan order */
+	uint64_t nid;			/* where its record went */
 	uint32_t uid, gid;		/* after --all-root */
 	int64_t mtime;			/* after -T / SOURCE_DATE_EPOCH */
 	uint32_t mtime_nsec;
@@ -82,6 +84,8 @@ struct writer {
 	bool big_pcluster;
 
 	struct wnode *nodes;		/* plan order; nodes[0] is the root */
+
+	struct ie_map placed;		/* inode -> 1 + index in nodes */
 	size_t nr_nodes;
 
 	uint64_t build_time;
@@ -117,9 +121,16 @@ int wr_fail(struct writer *w, int code, const char *fmt, ...);
 /* pwrite() all of @buf at image offset @off. Return: 0 or -errno. */
 int wr_pwrite(struct writer *w, const void *buf, size_t len, uint64_t off);
 
-static inline struct wnode *wnode_of(const struct ie_inode *inode)
+/*
+ * The writer's side table: the node of an inode of the tree (every inode
+ * reachable from the root has one once the plan is made).
+ */
+static inline struct wnode *wnode_of(const struct writer *w,
+				     const struct ie_inode *inode)
 {
-	return inode->priv;
+	uint32_t *slot = ie_map_find(&w->placed, ie_map_ptr_key(inode));
+
+	return &w->nodes[*slot - 1];
 }
 
 static inline uint64_t wr_blocks_of(const struct writer *w, uint64_t bytes)
@@ -135,6 +146,7 @@ static inline uint32_t wnode_ibody(const struct wnode *n)
 
 /* Entries of a directory in on-disk order: "." and ".." among the names. */
 struct wr_dir_iter {
+	const struct writer *w;
 	const struct wnode *dir;
 	size_t child;
 	unsigned int dots;

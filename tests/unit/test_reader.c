@@ -513,37 +513,6 @@ static void test_file_sizes(void **state)
 	free(got);
 }
 
-/* ---- the nid map ----------------------------------------------------------- */
-
-static void test_nidmap(void **state)
-{
-	struct ie_nidmap map = { 0 };
-	uint64_t nid, i;
-	uint32_t *slot, val;
-	size_t seen = 0;
-	bool added;
-
-	(void)state;
-	for (i = 0; i < 100000; i++) {
-		slot = ie_nidmap_slot(&map, i * 37, &added);
-		assert_non_null(slot);
-		assert_true(added);
-		*slot = (uint32_t)i + 1;
-	}
-	slot = ie_nidmap_slot(&map, 37, &added);
-	assert_false(added);
-	assert_int_equal(*slot, 2);
-	for (i = 0; i < 100000; i++)
-		assert_int_equal(*ie_nidmap_find(&map, i * 37), i + 1);
-	assert_null(ie_nidmap_find(&map, 38));
-	assert_null(ie_nidmap_slot(&map, UINT64_MAX, &added));
-	for (i = 0; i < map.cap; i++)
-		if (ie_nidmap_at(&map, i, &nid, &val))
-			seen++;
-	assert_int_equal(seen, 100000);
-	ie_nidmap_free(&map);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,7 +525,6 @@ int main(void)
 		cmocka_unit_test(test_path_resolution),
 		cmocka_unit_test(test_xattrs),
 		cmocka_unit_test(test_file_sizes),
-		cmocka_unit_test(test_nidmap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

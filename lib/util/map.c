@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * A map from nid to a small counter, for "have I seen this inode" and
- * "how many entries point at it" questions. Open addressing with linear
- * probing: walks of 50 000-entry directories stay linear.
- */
+/* The library's one hash table: see util/map.h. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "initerofs/reader.h"
+#include "util/map.h"
 
-#define EMPTY_KEY	UINT64_MAX	/* no nid can be this large */
+#define EMPTY_KEY	UINT64_MAX
 
-static size_t slot_of(uint64_t nid, size_t cap)
+static size_t slot_of(uint64_t key, size_t cap)
 {
-	/* Fibonacci hashing spreads consecutive nids over the table. */
-	return (size_t)((nid * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+	/* Fibonacci hashing spreads consecutive keys over the table. */
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
 }
 
-static int grow(struct ie_nidmap *map)
+static int grow(struct ie_map *map)
 {
 	size_t cap = map->cap ? map->cap * 2 : 1024, i;
 	uint64_t *keys = malloc(cap * sizeof(*keys));
@@ -49,52 +45,52 @@ static int grow(struct ie_nidmap *map)
 	return 0;
 }
 
-uint32_t *ie_nidmap_slot(struct ie_nidmap *map, uint64_t nid, bool *added)
+uint32_t *ie_map_slot(struct ie_map *map, uint64_t key, bool *added)
 {
 	size_t s;
 
 	*added = false;
-	if (nid == EMPTY_KEY)
+	if (key == EMPTY_KEY)
 		return NULL;
 	if ((map->count + 1) * 2 > map->cap && grow(map))
 		return NULL;
-	for (s = slot_of(nid, map->cap); map->keys[s] != EMPTY_KEY;
+	for (s = slot_of(key, map->cap); map->keys[s] != EMPTY_KEY;
 	     s = (s + 1) & (map->cap - 1))
-		if (map->keys[s] == nid)
+		if (map->keys[s] == key)
 			return &map->vals[s];
-	map->keys[s] = nid;
+	map->keys[s] = key;
 	map->vals[s] = 0;
 	map->count++;
 	*added = true;
 	return &map->vals[s];
 }
 
-uint32_t *ie_nidmap_find(const struct ie_nidmap *map, uint64_t nid)
+uint32_t *ie_map_find(const struct ie_map *map, uint64_t key)
 {
 	size_t s;
 
 	if (!map->cap)
 		return NULL;
-	for (s = slot_of(nid, map->cap); map->keys[s] != EMPTY_KEY;
+	for (s = slot_of(key, map->cap); map->keys[s] != EMPTY_KEY;
 	     s = (s + 1) & (map->cap - 1))
-		if (map->keys[s] == nid)
+		if (map->keys[s] == key)
 			return &map->vals[s];
 	return NULL;
 }
 
-bool ie_nidmap_at(const struct ie_nidmap *map, size_t i, uint64_t *nid,
+bool ie_map_at(const struct ie_map *map, size_t i, uint64_t *key,
 		  uint32_t *val)
 {
 	if (i >= map->cap || map->keys[i] == EMPTY_KEY)
 		return false;
-	*nid = map->keys[i];
+	*key = map->keys[i];
 	*val = map->vals[i];
 	return true;
 }
 
-void ie_nidmap_free(struct ie_nidmap *map)
+void ie_map_free(struct ie_map *map)
 {
 	free(map->keys);
 	free(map->vals);
-	*map = (struct ie_nidmap){ 0 };
+	*map = (struct ie_map){ 0 };
 }
