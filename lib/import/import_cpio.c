@@ -15,19 +15,22 @@
 #include "initerofs/import_cpio.h"
 #include "initerofs/io.h"
 #include "util/array.h"
+#include "util/map.h"
 
 #define NAME_MAX_BYTES	255
 #define MAX_SYMLINKS	40		/* the kernel's MAXSYMLINKS */
-#define LINK_BUCKETS	1024
 #define SPOOL_BUFFER	(1024 * 1024)
 #define SPOOL_DIRECT	(64 * 1024)	/* pieces this big skip the buffer */
 
-/* find_link()'s table: the first path seen for each hardlink key. */
+/*
+ * find_link()'s table: the first path seen for each hardlink key; keys of
+ * one (ino, minor) chain by @next.
+ */
 struct link_key {
 	uint32_t ino, major, minor;
 	mode_t type;
 	char *path;
-	struct link_key *next;
+	uint32_t next;			/* 1 + index in links, 0 ends */
 };
 
 /* dir_add()'s list, applied newest first by dir_utime(). */
@@ -43,7 +46,9 @@ struct ie_cpio_import {
 	void *warn_ctx;
 	unsigned long warnings;
 
-	struct link_key *links[LINK_BUCKETS];
+	struct link_key *links;
+	size_t nr_links, links_cap;
+	struct ie_map link_of;		/* ino << 32 | minor -> 1 + index */
 
 	struct dir_time *dirs;
 	size_t nr_dirs, dirs_cap;
@@ -87,15 +92,10 @@ static void links_clear(struct ie_cpio_import *imp)
 {
 	size_t i;
 
-	for (i = 0; i < LINK_BUCKETS; i++) {
-		while (imp->links[i]) {
-			struct link_key *k = imp->links[i];
-
-			imp->links[i] = k->next;
-			free(k->path);
-			free(k);
-		}
-	}
+	for (i = 0; i < imp->nr_links; i++)
+		free(imp->links[i].path);
+	imp->nr_links = 0;
+	ie_map_free(&imp->link_of);
 }
 
 void ie_cpio_import_free(struct ie_cpio_import *imp)
@@ -105,6 +105,7 @@ void ie_cpio_import_free(struct ie_cpio_import *imp)
 	if (!imp)
 		return;
 	links_clear(imp);
+	free(imp->links);
 	for (i = 0; i < imp->nr_dirs; i++)
 		free(imp->dirs[i].path);
 	free(imp->dirs);
@@ -329,13 +330,6 @@ static int create(struct ie_cpio_reader *r,
 
 /* ---- hardlinks ------------------------------------------------------------ */
 
-static size_t link_hash(uint32_t ino, uint32_t major, uint32_t minor)
-{
-	uint32_t h = ino + minor + (major << 3);
-
-	return (h ^ (h >> 10) ^ (h >> 20)) % LINK_BUCKETS;
-}
-
 /*
  * find_link(): the path first seen with this entry's key, or NULL after
  * recording this entry's path as the first.
@@ -347,29 +341,34 @@ static int find_link(struct ie_cpio_import *imp, struct ie_cpio_reader *r,
 	uint32_t ino = field(r, IE_CPIO_INO), major = field(r, IE_CPIO_DEVMAJOR);
 	uint32_t minor = field(r, IE_CPIO_DEVMINOR);
 	mode_t type = ie_cpio_mode(r) & S_IFMT;
-	struct link_key **p = &imp->links[link_hash(ino, major, minor)], *k;
+	uint32_t *first, i;
+	struct link_key *k;
+	bool added;
+	char *path;
 
-	for (; *p; p = &(*p)->next) {
-		k = *p;
+	*old = NULL;
+	first = ie_map_slot(&imp->link_of, (uint64_t)ino << 32 | minor, &added);
+	if (!first)
+		return ie_cpio_fail(r, r->offset, "out of memory");
+	for (i = *first; i; i = k->next) {
+		k = &imp->links[i - 1];
 		if (k->ino == ino && k->major == major && k->minor == minor &&
 		    k->type == type) {
 			*old = k->path;
 			return 0;
 		}
 	}
-	*old = NULL;
-	k = calloc(1, sizeof(*k));
-	if (k)
-		k->path = strdup(r->name);
-	if (!k || !k->path) {
-		free(k);
+	path = strdup(r->name);
+	if (!path || ie_reserve((void **)&imp->links, &imp->links_cap,
+				imp->nr_links + 1, sizeof(*imp->links))) {
+		free(path);
 		return ie_cpio_fail(r, r->offset, "out of memory");
 	}
-	k->ino = ino;
-	k->major = major;
-	k->minor = minor;
-	k->type = type;
-	*p = k;
+	imp->links[imp->nr_links] = (struct link_key){
+		.ino = ino, .major = major, .minor = minor, .type = type,
+		.path = path, .next = *first,
+	};
+	*first = (uint32_t)++imp->nr_links;
 	return 0;
 }
 

@@ -20,17 +20,21 @@
 
 #include "initerofs/importer.h"
 #include "util/array.h"
+#include "util/map.h"
 
-struct link_slot {
+/* A hardlinked file seen; those of one inode number chain by @next. */
+struct link {
 	dev_t dev;
 	ino_t ino;
 	struct ie_inode *inode;
+	uint32_t next;			/* 1 + index in links, 0 ends */
 };
 
 struct dir_import {
 	struct ie_tree *tree;
-	struct link_slot *links;	/* open addressing on (dev, ino) */
-	size_t links_mask, nr_links;
+	struct link *links;
+	size_t nr_links, links_cap;
+	struct ie_map link_of;		/* st_ino -> 1 + index of its first */
 	struct ie_error *err;
 };
 
@@ -47,39 +51,37 @@ static int fail(struct dir_import *im, int code, const char *fmt, ...)
 
 /* ---- hardlinks ------------------------------------------------------------ */
 
-static size_t link_hash(dev_t dev, ino_t ino)
+/* The inode an earlier name of (@st_dev, @st_ino) created, or NULL. */
+static struct ie_inode *link_find(const struct dir_import *im,
+				  const struct stat *st)
 {
-	uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ull) ^ (uint64_t)ino;
+	uint32_t *first = ie_map_find(&im->link_of, (uint64_t)st->st_ino);
+	uint32_t i = first ? *first : 0;
 
-	return (size_t)(h * 0xC2B2AE3D27D4EB4Full >> 17);
+	for (; i; i = im->links[i - 1].next)
+		if (im->links[i - 1].dev == st->st_dev &&
+		    im->links[i - 1].ino == st->st_ino)
+			return im->links[i - 1].inode;
+	return NULL;
 }
 
-static struct link_slot *link_find(struct dir_import *im, dev_t dev, ino_t ino)
+static int link_add(struct dir_import *im, const struct stat *st,
+		    struct ie_inode *inode)
 {
-	size_t i = link_hash(dev, ino) & im->links_mask;
+	uint32_t *first;
+	bool added;
 
-	while (im->links[i].inode &&
-	       (im->links[i].dev != dev || im->links[i].ino != ino))
-		i = (i + 1) & im->links_mask;
-	return &im->links[i];
-}
-
-static int link_grow(struct dir_import *im)
-{
-	struct link_slot *old = im->links;
-	size_t old_size = old ? im->links_mask + 1 : 0, i;
-	size_t size = old_size ? 2 * old_size : 1024;
-
-	im->links = calloc(size, sizeof(*im->links));
-	if (!im->links) {
-		im->links = old;
+	if (ie_reserve((void **)&im->links, &im->links_cap, im->nr_links + 1,
+		       sizeof(*im->links)))
 		return -ENOMEM;
-	}
-	im->links_mask = size - 1;
-	for (i = 0; i < old_size; i++)
-		if (old[i].inode)
-			*link_find(im, old[i].dev, old[i].ino) = old[i];
-	free(old);
+	first = ie_map_slot(&im->link_of, (uint64_t)st->st_ino, &added);
+	if (!first)
+		return -ENOMEM;
+	im->links[im->nr_links] = (struct link){
+		.dev = st->st_dev, .ino = st->st_ino, .inode = inode,
+		.next = *first,
+	};
+	*first = (uint32_t)++im->nr_links;
 	return 0;
 }
 
@@ -176,21 +178,14 @@ static void copy_attributes(struct ie_inode *inode, const struct stat *st)
 static int make_inode(struct dir_import *im, const char *path,
 		      const struct stat *st, struct ie_inode **out)
 {
-	struct link_slot *slot = NULL;
+	bool linked = !S_ISDIR(st->st_mode) && st->st_nlink > 1 &&
+		      (uint64_t)st->st_ino != UINT64_MAX;
 	struct ie_inode *inode;
 	int ret;
 
-	*out = NULL;
-	if (!S_ISDIR(st->st_mode) && st->st_nlink > 1) {
-		if (2 * (im->nr_links + 1) > (im->links ? im->links_mask + 1 : 0) &&
-		    link_grow(im))
-			return fail(im, -ENOMEM, "out of memory");
-		slot = link_find(im, st->st_dev, st->st_ino);
-		if (slot->inode) {
-			*out = slot->inode;
-			return 0;
-		}
-	}
+	*out = linked ? link_find(im, st) : NULL;
+	if (*out)
+		return 0;
 	inode = ie_inode_new(st->st_mode & S_IFMT);
 	if (!inode)
 		return fail(im, -ENOMEM, "out of memory");
@@ -209,12 +204,8 @@ static int make_inode(struct dir_import *im, const char *path,
 		inode->rdev_minor = minor(st->st_rdev);
 	}
 	*out = inode;
-	if (!ret && slot) {
-		slot->dev = st->st_dev;
-		slot->ino = st->st_ino;
-		slot->inode = inode;
-		im->nr_links++;
-	}
+	if (!ret && linked && link_add(im, st, inode))
+		ret = fail(im, -ENOMEM, "out of memory");
 	return ret;
 }
 
@@ -338,5 +329,6 @@ int ie_import_dir(struct ie_tree *tree, const char *path,
 	if (!ret)
 		ret = import_tree(&im, tree->root, path);
 	free(im.links);
+	ie_map_free(&im.link_of);
 	return ret;
 }
