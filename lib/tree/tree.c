@@ -3,8 +3,9 @@
  * The in-memory tree shared by every importer and the writer.
  *
  * Directories keep their children in an array (insertion order) and, once
- * they grow past a few dozen entries, an open-addressing hash of the names
- * so that importing 50 000 files into one directory stays linear.
+ * they grow past a few dozen entries, an index of the names in the
+ * library's hash table (util/map.h) so that importing 50 000 files into
+ * one directory stays linear.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,64 +13,68 @@
 #include <sys/stat.h>
 
 #include "initerofs/tree.h"
+#include "util/map.h"
 
-/* Below this many children a linear scan beats maintaining a hash. */
+/* Below this many children a linear scan beats maintaining an index. */
 #define DIR_INDEX_MIN	32
 
+/* Names by their hash; children of one hash chain by next[]. */
 struct ie_dir_index {
-	size_t mask;		/* table size - 1, table size a power of two */
-	size_t *slots;		/* child index + 1; 0 marks an empty slot */
+	struct ie_map first;	/* name hash -> 1 + child index */
+	uint32_t *next;		/* per child: 1 + index of the next, 0 ends */
 };
 
-static size_t name_hash(const char *name)
+static uint64_t name_hash(const char *name)
 {
-	size_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (*name)
-		h = (h ^ (unsigned char)*name++) * 1099511628211ull;
-	return h;
+	return ie_map_hash_key(ie_hash_bytes(IE_HASH_INIT, name, strlen(name)));
 }
 
 static void dir_index_free(struct ie_inode *dir)
 {
 	if (!dir->index)
 		return;
-	free(dir->index->slots);
+	ie_map_free(&dir->index->first);
+	free(dir->index->next);
 	free(dir->index);
 	dir->index = NULL;
 }
 
-static void dir_index_insert(struct ie_dir_index *index, const char *name,
-			     size_t child)
+/* Index child @child of @dir (below children_cap); -ENOMEM drops the index. */
+static int dir_index_insert(struct ie_inode *dir, size_t child)
 {
-	size_t i = name_hash(name) & index->mask;
+	struct ie_dir_index *index = dir->index;
+	uint32_t *first;
+	bool added;
 
-	while (index->slots[i])
-		i = (i + 1) & index->mask;
-	index->slots[i] = child + 1;
-}
-
-/* (Re)build the hash for @dir, sized for twice its capacity. */
-static int dir_index_build(struct ie_inode *dir)
-{
-	struct ie_dir_index *index;
-	size_t size = 64, i;
-
-	while (size < 2 * dir->children_cap)
-		size <<= 1;
-	index = malloc(sizeof(*index));
-	if (!index)
-		return -ENOMEM;
-	index->slots = calloc(size, sizeof(*index->slots));
-	if (!index->slots) {
-		free(index);
+	first = ie_map_slot(&index->first, name_hash(dir->children[child].name),
+			    &added);
+	if (!first) {
+		dir_index_free(dir);	/* rebuilt on the next lookup */
 		return -ENOMEM;
 	}
-	index->mask = size - 1;
-	for (i = 0; i < dir->nr_children; i++)
-		dir_index_insert(index, dir->children[i].name, i);
+	index->next[child] = *first;
+	*first = (uint32_t)child + 1;
+	return 0;
+}
+
+/* (Re)build the index of @dir, with room for its capacity. */
+static int dir_index_build(struct ie_inode *dir)
+{
+	size_t i;
+
 	dir_index_free(dir);
-	dir->index = index;
+	dir->index = calloc(1, sizeof(*dir->index));
+	if (dir->index)
+		dir->index->next = calloc(dir->children_cap,
+					  sizeof(*dir->index->next));
+	if (!dir->index || !dir->index->next) {
+		free(dir->index);
+		dir->index = NULL;
+		return -ENOMEM;
+	}
+	for (i = 0; i < dir->nr_children; i++)
+		if (dir_index_insert(dir, i))
+			return -ENOMEM;
 	return 0;
 }
 
@@ -77,15 +82,12 @@ static struct ie_dentry *dir_index_lookup(struct ie_inode *dir,
 					  const char *name)
 {
 	struct ie_dir_index *index = dir->index;
-	size_t i = name_hash(name) & index->mask;
+	uint32_t *first = ie_map_find(&index->first, name_hash(name));
+	uint32_t i;
 
-	while (index->slots[i]) {
-		struct ie_dentry *d = &dir->children[index->slots[i] - 1];
-
-		if (!strcmp(d->name, name))
-			return d;
-		i = (i + 1) & index->mask;
-	}
+	for (i = first ? *first : 0; i; i = index->next[i - 1])
+		if (!strcmp(dir->children[i - 1].name, name))
+			return &dir->children[i - 1];
 	return NULL;
 }
 
@@ -206,7 +208,7 @@ static int dir_grow(struct ie_inode *dir)
 		return -ENOMEM;
 	dir->children = children;
 	dir->children_cap = cap;
-	/* The hash was sized for the old capacity; rebuild on next lookup. */
+	/* The index was sized for the old capacity; rebuild on next lookup. */
 	dir_index_free(dir);
 	return 0;
 }
@@ -253,7 +255,7 @@ int ie_dir_link(struct ie_inode *dir, const char *name, struct ie_inode *inode)
 	dir->children[dir->nr_children].name = copy;
 	dir->children[dir->nr_children].inode = inode;
 	if (dir->index)
-		dir_index_insert(dir->index, copy, dir->nr_children);
+		dir_index_insert(dir, dir->nr_children);
 	dir->nr_children++;
 	entry_take(dir, inode);
 	return 0;

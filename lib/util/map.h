@@ -35,6 +35,29 @@ static inline uint64_t ie_map_ptr_key(const void *p)
 	return (uint64_t)(uintptr_t)p;
 }
 
+/*
+ * Keys for contents (names, xattrs): FNV-1a steps over @len bytes at @p,
+ * continuing from @h (IE_HASH_INIT, the library's basis, to start); ie_map_hash_key() makes the
+ * result a valid key. Equal hashes are not equal contents: callers chain
+ * the entries of one key and compare.
+ */
+#define IE_HASH_INIT	1469598103934665603ull
+
+static inline uint64_t ie_hash_bytes(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+static inline uint64_t ie_map_hash_key(uint64_t h)
+{
+	return h == UINT64_MAX ? 0 : h;
+}
+
 /** ie_map_at() - slot @i of the table (for iteration up to map->cap). */
 bool ie_map_at(const struct ie_map *map, size_t i, uint64_t *key,
 	       uint32_t *val);

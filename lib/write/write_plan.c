@@ -262,29 +262,26 @@ static int choose_build_time(struct writer *w)
 
 /* ---- xattrs -------------------------------------------------------------- */
 
+/* A distinct name/value pair; pairs of one hash chain by @next. */
 struct xattr_slot {
 	const struct ie_xattr *xattr;
 	size_t count;
 	uint32_t shared_id;
+	uint32_t next;			/* 1 + index in slots, 0 ends */
 };
 
 struct xattr_table {
-	struct xattr_slot *slots;
-	size_t mask;
+	struct xattr_slot *slots;	/* room for every xattr of the tree */
+	size_t nr;
+	struct ie_map first;		/* hash -> 1 + index of its first */
 };
 
 static uint64_t xattr_hash(const struct ie_xattr *x)
 {
-	uint64_t h = 1469598103934665603ull;
-	const unsigned char *p = (const unsigned char *)x->name;
-	size_t i;
+	uint64_t h = ie_hash_bytes(IE_HASH_INIT, x->name, strlen(x->name));
 
-	while (*p)
-		h = (h ^ *p++) * 1099511628211ull;
-	h = (h ^ 0xff) * 1099511628211ull;
-	for (i = 0; i < x->value_len; i++)
-		h = (h ^ ((const unsigned char *)x->value)[i]) * 1099511628211ull;
-	return h;
+	h = ie_hash_bytes(h, "\xff", 1);	/* no name is a prefix of another */
+	return ie_map_hash_key(ie_hash_bytes(h, x->value, x->value_len));
 }
 
 static bool xattr_equal(const struct ie_xattr *a, const struct ie_xattr *b)
@@ -293,14 +290,22 @@ static bool xattr_equal(const struct ie_xattr *a, const struct ie_xattr *b)
 	       !memcmp(a->value, b->value, a->value_len);
 }
 
+/* The slot of @x's name/value pair, added when new; NULL: out of memory. */
 static struct xattr_slot *xattr_find(struct xattr_table *t,
 				     const struct ie_xattr *x)
 {
-	size_t i = xattr_hash(x) & t->mask;
+	bool added;
+	uint32_t *first = ie_map_slot(&t->first, xattr_hash(x), &added);
+	uint32_t i;
 
-	while (t->slots[i].xattr && !xattr_equal(t->slots[i].xattr, x))
-		i = (i + 1) & t->mask;
-	return &t->slots[i];
+	if (!first)
+		return NULL;
+	for (i = *first; i; i = t->slots[i - 1].next)
+		if (xattr_equal(t->slots[i - 1].xattr, x))
+			return &t->slots[i - 1];
+	t->slots[t->nr] = (struct xattr_slot){ .xattr = x, .next = *first };
+	*first = (uint32_t)++t->nr;
+	return &t->slots[t->nr - 1];
 }
 
 static int xattr_name_cmp(const void *a, const void *b)
@@ -351,7 +356,8 @@ static int count_xattrs(struct writer *w, struct xattr_table *t)
 			if (ret)
 				return ret;
 			s = xattr_find(t, n->xattrs[j]);
-			s->xattr = n->xattrs[j];
+			if (!s)
+				return wr_fail(w, -ENOMEM, "out of memory for xattrs");
 			s->count++;
 		}
 		qsort(n->xattrs, n->nr_xattrs, sizeof(*n->xattrs),
@@ -377,7 +383,7 @@ static int share_xattrs(struct writer *w, struct xattr_table *t)
 {
 	size_t i, j;
 
-	w->shared = malloc((t->mask + 1) * sizeof(*w->shared));
+	w->shared = malloc((t->nr ? t->nr : 1) * sizeof(*w->shared));
 	if (!w->shared)
 		return wr_fail(w, -ENOMEM, "out of memory for shared xattrs");
 	for (i = 0; i < w->nr_nodes; i++) {
@@ -387,6 +393,8 @@ static int share_xattrs(struct writer *w, struct xattr_table *t)
 		for (j = 0; j < n->nr_xattrs; j++) {
 			struct xattr_slot *s = xattr_find(t, n->xattrs[j]);
 
+			if (!s)
+				return wr_fail(w, -ENOMEM, "out of memory for xattrs");
 			if (s->count < 2) {
 				n->shared_ids[j] = UINT32_MAX;
 				bytes += xattr_encoded_size(n->xattrs[j]);
@@ -412,22 +420,20 @@ static int share_xattrs(struct writer *w, struct xattr_table *t)
 
 static int plan_xattrs(struct writer *w)
 {
-	struct xattr_table t;
-	size_t total = 0, size = 16, i;
+	struct xattr_table t = { 0 };
+	size_t total = 0, i;
 	int ret;
 
 	for (i = 0; i < w->nr_nodes; i++)
 		total += w->nodes[i].inode->nr_xattrs;
-	while (size < 2 * total)
-		size <<= 1;
-	t.mask = size - 1;
-	t.slots = calloc(size, sizeof(*t.slots));
+	t.slots = calloc(total ? total : 1, sizeof(*t.slots));
 	if (!t.slots)
 		return wr_fail(w, -ENOMEM, "out of memory for xattrs");
 	ret = count_xattrs(w, &t);
 	if (!ret)
 		ret = share_xattrs(w, &t);
 	free(t.slots);
+	ie_map_free(&t.first);
 	return ret;
 }
 

@@ -86,12 +86,30 @@ static void test_map_empty(void **state)
 	ie_map_free(&map);
 }
 
+/* FNV-1a steps, continued piecewise; never the empty key. */
+static void test_hash_bytes(void **state)
+{
+	uint64_t h;
+
+	(void)state;
+	assert_int_equal(ie_hash_bytes(IE_HASH_INIT, "", 0), IE_HASH_INIT);
+	assert_int_equal(ie_hash_bytes(IE_HASH_INIT, "a", 1),
+			 (IE_HASH_INIT ^ 'a') * 1099511628211ull);
+	h = ie_hash_bytes(IE_HASH_INIT, "foo", 3);
+	assert_int_equal(ie_hash_bytes(ie_hash_bytes(IE_HASH_INIT, "f", 1),
+				       "oo", 2), h);
+	assert_true(h != ie_hash_bytes(IE_HASH_INIT, "oof", 3));
+	assert_int_equal(ie_map_hash_key(UINT64_MAX), 0);
+	assert_int_equal(ie_map_hash_key(h), h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_many_keys),
 		cmocka_unit_test(test_map_pointer_keys),
 		cmocka_unit_test(test_map_empty),
+		cmocka_unit_test(test_hash_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
