@@ -39,16 +39,6 @@ static int fail_errno(struct conv *c, const char *what, const char *path)
 	return ie_fail(c->err, -e, "%s %s: %s", what, path, strerror(e));
 }
 
-static int fail_oom(struct conv *c)
-{
-	return ie_fail(c->err, -ENOMEM, "out of memory");
-}
-
-/* A failure of a lower layer (in c->err), about the input. */
-static int fail_input(struct conv *c)
-{
-	return ie_error_prefix(c->err, c->o->input);
-}
 
 /* The input's bytes stream through one buffer; "-" is standard input. */
 static int open_input(struct conv *c)
@@ -61,7 +51,7 @@ static int open_input(struct conv *c)
 			return fail_errno(c, "cannot open", c->o->input);
 	}
 	if (ie_stream_init_fd(&c->in, c->in_fd, INPUT_BUFFER))
-		return fail_oom(c);
+		return ie_fail(c->err, -ENOMEM, "out of memory");
 	c->in_ready = true;
 	return 0;
 }
@@ -92,7 +82,7 @@ static int open_spool(struct conv *c)
 	char *dir = dir_of(c->o->output);
 
 	if (!dir)
-		return fail_oom(c);
+		return ie_fail(c->err, -ENOMEM, "out of memory");
 	c->spool_fd = ie_spool_open(dir, c->err);
 	free(dir);
 	return c->spool_fd < 0 ? c->spool_fd : 0;
@@ -120,7 +110,7 @@ static int copy_prefix(struct conv *c)
 
 		if (got < 0) {
 			ie_error_copy(c->err, &c->in.err);
-			return fail_input(c);
+			return ie_error_prefix(c->err, c->o->input);
 		}
 		if (got == 0)
 			return ie_fail(c->err, -EIO,
@@ -180,10 +170,10 @@ static int import_all(struct conv *c)
 		c->imp = ie_cpio_import_new(c->tree, c->spool_fd,
 					    c->o->default_mtime, on_warning, c);
 	if (!c->imp)
-		return fail_oom(c);
+		return ie_fail(c->err, -ENOMEM, "out of memory");
 	if (ie_initrd_scan_limited(&c->in, &ops, c, &c->o->limits, c->err) < 0 ||
 	    ie_cpio_import_finish(c->imp, c->err) < 0)
-		return fail_input(c);
+		return ie_error_prefix(c->err, c->o->input);
 	c->res->dropped = ie_cpio_import_warnings(c->imp);
 	if (!c->res->segments && !c->res->prefix_len)
 		return ie_fail(c->err, -EINVAL,
@@ -216,7 +206,7 @@ static int run(struct conv *c)
 		return ret;
 	if (!c->o->no_early &&
 	    ie_initrd_early_prefix(&c->in, &c->res->prefix_len, c->err) < 0)
-		return fail_input(c);
+		return ie_error_prefix(c->err, c->o->input);
 	ret = open_output(c);
 	if (!ret)
 		ret = open_spool(c);

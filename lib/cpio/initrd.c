@@ -26,11 +26,6 @@ struct scan {
 	struct ie_cpio_reader r;
 };
 
-static int reader_error(struct scan *sc)
-{
-	return ie_error_copy(sc->err, &sc->r.err);
-}
-
 /* Read one entry (the stream is on its header), hand it out, finish it. */
 static int scan_entry(struct scan *sc)
 {
@@ -38,25 +33,25 @@ static int scan_entry(struct scan *sc)
 	int ret;
 
 	if (ie_cpio_read_header(r) < 0)
-		return reader_error(sc);
+		return ie_error_copy(sc->err, &sc->r.err);
 	if (!sc->in_archive) {
 		sc->in_archive = true;
 		sc->archive_start = r->offset;
 	}
 	ret = sc->ops->entry(sc->ctx, &sc->seg, r);
 	if (ret < 0)
-		return reader_error(sc);
+		return ie_error_copy(sc->err, &sc->r.err);
 	if (ret)
 		return ret;
 	if (ie_cpio_skip_data(r) < 0)
-		return reader_error(sc);
+		return ie_error_copy(sc->err, &sc->r.err);
 	if (!ie_cpio_is_trailer(r))
 		return 0;
 	sc->in_archive = false;
 	if (!sc->ops->trailer)
 		return 0;
 	ret = sc->ops->trailer(sc->ctx, &sc->seg, r->s->pos, r);
-	return ret < 0 ? reader_error(sc) : ret;
+	return ret < 0 ? ie_error_copy(sc->err, &sc->r.err) : ret;
 }
 
 /*
@@ -79,11 +74,6 @@ static int skip_zeros(struct ie_stream *s)
 		if (i < (size_t)got)
 			return 1;
 	}
-}
-
-static int stream_error(struct scan *sc, struct ie_stream *s)
-{
-	return ie_error_copy(sc->err, &s->err);
 }
 
 /* An archive must be closed by its trailer before its segment ends. */
@@ -111,7 +101,7 @@ static int scan_archives(struct scan *sc, struct ie_stream *s, bool compressed)
 		int more = skip_zeros(s), ret;
 
 		if (more < 0)
-			return stream_error(sc, s);
+			return ie_error_copy(sc->err, &s->err);
 		if (!more)
 			return check_closed(sc, s, true);
 		if (s->pos % 4)
@@ -170,7 +160,7 @@ static int scan_compressed(struct scan *sc, struct ie_stream *in)
 	int ret;
 
 	if (got < 0)
-		return stream_error(sc, in);
+		return ie_error_copy(sc->err, &in->err);
 	c = ie_compression_detect(ie_stream_data(in), (size_t)got);
 	if (c == IE_COMPRESSION_UNKNOWN)
 		return unknown_segment(sc, in);
@@ -217,7 +207,7 @@ int ie_initrd_scan_limited(struct ie_stream *in,
 		int more = skip_zeros(in);
 
 		if (more <= 0) {
-			ret = more < 0 ? stream_error(sc, in) : 0;
+			ret = more < 0 ? ie_error_copy(sc->err, &in->err) : 0;
 			break;
 		}
 		if (ie_stream_data(in)[0] == '0' && in->pos % 4 == 0) {
