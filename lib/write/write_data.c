@@ -443,6 +443,7 @@ static int spool_tail(struct writer *w, struct wnode *n, const void *tail)
 	if (ret)
 		return wr_fail(w, ret, "cannot write the tail spool: %s",
 			       strerror(-ret));
+	n->tail_fd = w->spool_fd;
 	n->tail_off = w->spool_size;
 	w->spool_size += n->tail_len;
 	return 0;
@@ -642,7 +643,15 @@ static int copy_flat(struct writer *w, struct job *j, uint8_t *buf)
 		if (ret)
 			ret = job_fail(j, ret, "%s", "cannot write the image");
 	}
-	if (!ret && n->tail_len) {
+	if (!ret && n->tail_len && n->inode->data.kind == IE_DATA_FD) {
+		/*
+		 * The caller's file outlives the writer and does not change
+		 * (writer.h): the tail is read from there once, when the
+		 * metadata is written, not copied through the tail spool.
+		 */
+		n->tail_fd = fd;
+		n->tail_off = base + body;
+	} else if (!ret && n->tail_len) {
 		ret = ie_pread_full(fd, buf, n->tail_len, base + body);
 		ret = ret ? short_read(j, ret) : spool_tail(w, n, buf);
 	}

@@ -18,6 +18,7 @@
 #include "initerofs/dirent.h"
 #include "initerofs/erofs_format.h"
 #include "initerofs/inode.h"
+#include "initerofs/io.h"
 #include "initerofs/superblock.h"
 #include "initerofs/xattr.h"
 #include "util/array.h"
@@ -278,10 +279,11 @@ static size_t encode_xattrs(const struct wnode *n, uint8_t *out)
 
 static int read_tail(struct writer *w, const struct wnode *n, uint8_t *out)
 {
-	ssize_t got = pread(w->spool_fd, out, n->tail_len, (off_t)n->tail_off);
+	int ret = ie_pread_full(n->tail_fd, out, n->tail_len, n->tail_off);
 
-	if (got != (ssize_t)n->tail_len)
-		return wr_fail(w, -EIO, "cannot read the tail spool");
+	if (ret)
+		return wr_fail(w, ret, "cannot read the tail spool: %s",
+			       strerror(-ret));
 	return 0;
 }
 

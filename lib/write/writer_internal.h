@@ -60,7 +60,8 @@ struct wnode {
 	uint32_t blkaddr;		/* first data block or EROFS_NULL_ADDR */
 	uint32_t blocks;		/* data blocks (compressed: pclusters) */
 	uint32_t tail_len;
-	uint64_t tail_off;		/* in the tail spool */
+	int tail_fd;			/* the tail spool, or the caller's fd */
+	uint64_t tail_off;		/* in tail_fd */
 	struct ie_zextent *ext;		/* compressed: extents */
 	size_t nr_ext, ext_cap;
 
