@@ -7,7 +7,11 @@
  * (CONFIG_INITEROFS=y, and EROFS's decompressors for a compressed image),
  * read from /proc/config.gz for the running kernel or from the files
  * distributions install beside it; and, for the running kernel, the
- * "initerofs:" lines in its log, which only a kernel with the code prints.
+ * "initerofs:" lines in its log, which only a kernel with the code prints
+ * (when it mounted an image, or found something odd: a plain cpio boot
+ * prints none); then its symbol table, /proc/kallsyms, where a kernel built
+ * with CONFIG_INITEROFS=y lists initerofs_claim (init code's symbols stay
+ * listed after it is freed; names are readable without privileges).
  * gzopen() reads plain and gzip-compressed configurations alike.
  */
 #include <errno.h>
@@ -76,7 +80,8 @@ static void usage(FILE *out)
 	      "compressed (lz4, lz4hc: CONFIG_EROFS_FS_ZIP; lzma: CONFIG_EROFS_FS_ZIP_LZMA).\n"
 	      "Reads /proc/config.gz (running kernel), /boot/config-VERSION or\n"
 	      "/lib/modules/VERSION/config, or FILE; and the running kernel's\n"
-	      "\"initerofs:\" log lines. The last line is the verdict.\n"
+	      "\"initerofs:\" log lines and /proc/kallsyms. The last line is the\n"
+	      "verdict.\n"
 	      "\n"
 	      "  -z, --compress ALG   the compression the image will use\n"
 	      "      --config FILE    read this kernel configuration (plain or gzip)\n"
@@ -196,6 +201,36 @@ static int print_log_lines(void)
 	return found;
 }
 
+#define KALLSYMS	"/proc/kallsyms"
+#define KSYM		"initerofs_claim"
+
+/*
+ * Whether the running kernel's symbol table has KSYM, a function only
+ * CONFIG_INITEROFS=y builds. Lines are "ADDRESS TYPE NAME [MODULE]".
+ * Return: 1 found, 0 not, -1 when the table cannot be read.
+ */
+static int has_initerofs_symbol(void)
+{
+	char line[512];
+	int found = 0;
+	FILE *f;
+
+	f = fopen(KALLSYMS, "re");
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, ' ');
+
+		if (!name || !(name = strchr(name + 1, ' ')))
+			continue;
+		name++;
+		found = !strncmp(name, KSYM, strlen(KSYM)) &&
+			(name[strlen(KSYM)] == '\n' || name[strlen(KSYM)] == '\0');
+	}
+	fclose(f);
+	return found;
+}
+
 static const char *kval_name(enum kval v)
 {
 	return v == KV_YES ? "y" : v == KV_MODULE ? "m" : "not set";
@@ -266,7 +301,7 @@ static int verdict(const struct request *r)
 	bool running = !strcmp(v, r->running);
 	char tried[4 * PATH_MAX + 256];
 	struct kconfig k;
-	int log_lines = -1;
+	int log_lines = -1, symbol = -1;
 
 	printf("%-20s %s%s\n", "kernel:", v, running ? " (running)" : "");
 	if (running && !r->config)
@@ -279,10 +314,23 @@ static int verdict(const struct request *r)
 		       v);
 		return 0;
 	}
-	printf("no: cannot tell whether %s can boot an EROFS initrd: no configuration of it found%s\n",
+	if (running && !r->config && !r->alg) {
+		symbol = has_initerofs_symbol();
+		printf("%-20s %s\n", "symbols:",
+		       symbol > 0 ? KSYM " in " KALLSYMS :
+		       symbol == 0 ? "no " KSYM " in " KALLSYMS :
+		       KALLSYMS " not readable");
+		if (symbol > 0) {
+			printf("yes: %s can boot an EROFS initrd (%s lists %s, which only CONFIG_INITEROFS=y builds)\n",
+			       v, KALLSYMS, KSYM);
+			return 0;
+		}
+	}
+	printf("no: cannot tell whether %s can boot an EROFS initrd: no configuration of it found%s%s\n",
 	       v, log_lines > 0 ? " to check the decompressor" :
 	       log_lines == 0 ? ", and its log has no initerofs: lines" :
-	       running && !r->config ? ", and its log is not readable (try as root)" : "");
+	       running && !r->config ? ", and its log is not readable (try as root)" : "",
+	       symbol == 0 ? ", nor its symbols " KSYM : "");
 	return 1;
 }
 

@@ -2,22 +2,24 @@
 # The Debian package and its generator hooks, in a Debian 12 root made by
 # mmdebstrap (cached in out/debian-root/): the .deb is built from this tree
 # (dpkg-buildpackage, lintian-clean; cached in out/deb/ by a hash of the
-# sources), installed in the root, and Debian's own update-initramfs and
-# dracut run there for Debian's linux-image-6.12 (MODULES=list, to stay
-# small). Asserted: installing changes nothing; opted in, initrds are EROFS
-# with the early archive in front, byte for byte, and the image on a 4096
-# boundary, `initerofs check` passes, two runs are byte-identical
-# (SOURCE_DATE_EPOCH); a kernel without CONFIG_INITEROFS=y keeps its cpio;
-# opted out, cpio again; a /boot too small for the EROFS step keeps a
-# complete initrd and says why. Debian's kernel is not built with the
-# series: "a kernel with CONFIG_INITEROFS=y" is that kernel with the lines
-# the series sets added to its /boot/config-*, which is all the hooks read. Booting these
-# initrds is tests/boot's business.
+# sources: tests/userspace/lib/debian-deb.sh), installed in the root, and
+# Debian's own update-initramfs and dracut run there for Debian's
+# linux-image-6.12 (MODULES=list, to stay small). Asserted: installing
+# changes nothing; opted in, initrds are EROFS with the early archive in
+# front, byte for byte, and the image on a 4096 boundary, `initerofs check`
+# passes, two runs are byte-identical (SOURCE_DATE_EPOCH); a kernel without
+# CONFIG_INITEROFS=y keeps its cpio; opted out, cpio again; a /boot too
+# small for the EROFS step keeps a complete initrd and says why. Debian's
+# kernel is not built with the series: "a kernel with CONFIG_INITEROFS=y"
+# is that kernel with the lines the series sets added to its
+# /boot/config-*, which is all the hooks read. Booting initrds the hooks
+# made to a real root: tests/real/24-generators.t.
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
 . harness/lib/tap.sh
 . tests/userspace/lib/debian-root.sh
 . tests/userspace/lib/debian-packages.sh
+. tests/userspace/lib/debian-deb.sh
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "1..0 # SKIP needs root (mmdebstrap, chroot, mounts)"
@@ -37,35 +39,10 @@ mkdir -p "$TOP/out"
 WORK=$(mktemp -d "$TOP/out/generators.XXXXXX")
 trap 'umount -R "$WORK/root" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-# The .deb of this tree, built once per content (the sources as git sees
-# them, committed or not, but for tests, benchmarks, harness and kernel,
-# which the package does not contain) and checked by lintian then.
-package_sources() {
-	(cd "$TOP" && git ls-files -co --exclude-standard -z -- . \
-		':!tests' ':!bench' ':!harness' ':!kernel' | LC_ALL=C sort -z)
-}
-build_deb() {
-	local key dir
-	key=$(package_sources | (cd "$TOP" && xargs -0 sha256sum) | sha256sum | cut -c1-16)
-	dir=$TOP/out/deb/$key
-	if [ ! -f "$dir/.complete" ]; then
-		rm -rf "$dir" && mkdir -p "$dir/src"
-		package_sources | (cd "$TOP" && xargs -0 cp --parents -a -t "$dir/src")
-		(cd "$dir/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) \
-			>"$dir/build.log" 2>&1 || { echo "$dir/build.log"; return 1; }
-		(cd "$dir" && lintian --pedantic -I --fail-on error,warning,info,pedantic \
-			initerofs_*.changes) >"$dir/lintian.log" 2>&1
-		echo $? >"$dir/lintian.status"
-		rm -rf "$dir/src"
-		touch "$dir/.complete"
-	fi
-	echo "$dir"
-}
-
-debdir=$(build_deb)
+debdir=$(debian_deb)
 ok $? "dpkg-buildpackage -us -uc -b builds initerofs_*.deb" ||
 	{ diag "$(tail -n 30 "$debdir")"; done_testing; }
-deb=$(ls "$debdir"/initerofs_*_*.deb | grep -v dbgsym)
+deb=$(debian_deb_file "$debdir")
 is "$(cat "$debdir/lintian.status")" 0 "lintian --pedantic: no tags" ||
 	diag "$(grep -v 'root privileges' "$debdir/lintian.log" | head -n 20)"
 
@@ -128,6 +105,8 @@ echo INITEROFS=yes >>"$conf"
 out=$(uinit -c -k "$kver")
 ok $? "opted in, Debian's kernel: update-initramfs succeeds" || diag "$out"
 like "$out" "CONFIG_INITEROFS=y is not in /boot/config-" "...says the kernel lacks CONFIG_INITEROFS"
+is "$(grep -c '^initerofs: ' <<<"$out")" 2 "...in two lines: the verdict, and that the cpio stays" ||
+	diag "$out"
 is_cpio_initrd "$initrd"
 ok $? "...and keeps the cpio initrd"
 

@@ -46,7 +46,8 @@ install() {
         yes | y | true | 1 | on) ;;
         *)
             if ! verdict=$(initerofs info --kernel "$kernel" 2>&1); then
-                dwarn "initerofs: $verdict"
+                # The last line is the verdict, with the reason.
+                dwarn "initerofs: ${verdict##*$'\n'}"
                 dwarn "initerofs: the initramfs for $kernel stays a cpio"
                 return 0
             fi
