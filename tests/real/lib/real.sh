@@ -30,6 +30,15 @@ REAL_APPEND+=$(printf ' systemd.mask=%s' "${REAL_MASK[@]}")
 # depend on it and what the kernel seeds with it are the same on every boot.
 # shellcheck disable=SC2054 # QEMU's commas
 REAL_QEMU_EXTRA=(-rtc base=2024-01-01T00:00:00,clock=vm)
+# Instruction-counted boots (REAL_BOOT_OPTS=--icount): the guest's clock
+# still counts instructions while it runs, but follows the host's clock
+# while it is idle (sleep=on; QEMU takes the last -icount's options), not
+# jumping to its next timer (harness/boot's sleep=off). A real boot waits
+# for the disk: with sleep=off each wait lasts as many guest timer ticks as
+# the vCPU can emulate before the host's I/O thread completes the read, so
+# a loaded host turned a few ms of latency into up to a second of guest
+# time per read (docs/benchmarks.md, "Real Debian boot chains").
+REAL_ICOUNT_EXTRA=(-icount shift=0,sleep=on)
 
 # real_setup: skip unless root with mmdebstrap; the kernel; the root disk.
 real_setup() {
@@ -101,12 +110,14 @@ real_chain() {
 # (the raw log stays as $LOG.raw).
 real_boot() {
 	local name=$1 append=${3:-} rc=0
+	local -a extra=("${REAL_QEMU_EXTRA[@]}")
+	[[ " ${REAL_BOOT_OPTS:-} " == *" --icount "* ]] && extra+=("${REAL_ICOUNT_EXTRA[@]}")
 	INITRD=$2
 	CASE=$name
 	LOG=$LOG_DIR/$name.log
 	rm -f "$LOG" "$LOG.meta" "$LOG.stderr" "$LOG.raw"
 	nice "$HARNESS_DIR/boot" ${REAL_BOOT_OPTS:-} -k "$KERNEL" -i "$INITRD" -a "$REAL_APPEND${append:+ $append}" -l "$LOG" \
-		-t "$REAL_TIMEOUT" --disk "$DISK" -- -snapshot "${REAL_QEMU_EXTRA[@]}" >/dev/null || rc=$?
+		-t "$REAL_TIMEOUT" --disk "$DISK" -- -snapshot "${extra[@]}" >/dev/null || rc=$?
 	if [ -f "$LOG" ]; then
 		mv "$LOG" "$LOG.raw"
 		sed 's/\(.\)IEROFS /\1\nIEROFS /g' "$LOG.raw" >"$LOG"
