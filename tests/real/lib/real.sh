@@ -30,15 +30,14 @@ REAL_APPEND+=$(printf ' systemd.mask=%s' "${REAL_MASK[@]}")
 # depend on it and what the kernel seeds with it are the same on every boot.
 # shellcheck disable=SC2054 # QEMU's commas
 REAL_QEMU_EXTRA=(-rtc base=2024-01-01T00:00:00,clock=vm)
-# Instruction-counted boots (REAL_BOOT_OPTS=--icount): the guest's clock
-# still counts instructions while it runs, but follows the host's clock
-# while it is idle (sleep=on; QEMU takes the last -icount's options), not
-# jumping to its next timer (harness/boot's sleep=off). A real boot waits
-# for the disk: with sleep=off each wait lasts as many guest timer ticks as
-# the vCPU can emulate before the host's I/O thread completes the read, so
-# a loaded host turned a few ms of latency into up to a second of guest
-# time per read (docs/benchmarks.md, "Real Debian boot chains").
-REAL_ICOUNT_EXTRA=(-icount shift=0,sleep=on)
+# QEMU options added to instruction-counted boots (REAL_BOOT_OPTS=--icount).
+# Tried and dropped: -icount shift=0,sleep=on (the idle guest's clock
+# following the host's, so that a disk wait costs the host's latency rather
+# than a run of skipped timer ticks): on a loaded host (load 30 on 2 cores)
+# each read then cost up to seconds of guest time, and the initramfs-tools
+# switch moved from 3 s to 25-38 s; harness/boot's sleep=off stays
+# (docs/benchmarks.md, "Designing the noise out").
+REAL_ICOUNT_EXTRA=()
 
 # real_setup: skip unless root with mmdebstrap; the kernel; the root disk.
 real_setup() {
