@@ -17,6 +17,27 @@ REAL_TIMEOUT=${REAL_TIMEOUT:-600}
 # question), systemd's status and info messages off the console, where they
 # could land in the middle of a report line.
 REAL_APPEND="root=/dev/vda fsck.mode=skip systemd.show_status=error systemd.log_level=notice rd.shell=0 rd.emergency=poweroff"
+# Noise out of the timings (docs/benchmarks.md, "Real Debian boot chains"):
+# units that do nothing for the boot but run beside it at a moment that
+# differs from boot to boot (the e2scrub snapshot reaper, getty-static,
+# which fails on a system without dbus and logind) and the timers whose
+# jobs could start inside the measured boot.
+REAL_MASK=(getty-static.service e2scrub_reap.service apt-daily.timer apt-daily-upgrade.timer
+	dpkg-db-backup.timer e2scrub_all.timer fstrim.timer systemd-tmpfiles-clean.timer)
+REAL_APPEND+=$(printf ' systemd.mask=%s' "${REAL_MASK[@]}")
+# The guest's clock of day starts at a fixed date and follows the virtual
+# clock (as bench/run's boots): the date the guest reads, the timers that
+# depend on it and what the kernel seeds with it are the same on every boot.
+# shellcheck disable=SC2054 # QEMU's commas
+REAL_QEMU_EXTRA=(-rtc base=2024-01-01T00:00:00,clock=vm)
+# QEMU options added to instruction-counted boots (REAL_BOOT_OPTS=--icount).
+# Tried and dropped: -icount shift=0,sleep=on (the idle guest's clock
+# following the host's, so that a disk wait costs the host's latency rather
+# than a run of skipped timer ticks): on a loaded host (load 30 on 2 cores)
+# each read then cost up to seconds of guest time, and the initramfs-tools
+# switch moved from 3 s to 25-38 s; harness/boot's sleep=off stays
+# (docs/benchmarks.md, "Designing the noise out").
+REAL_ICOUNT_EXTRA=()
 
 # real_setup: skip unless root with mmdebstrap; the kernel; the root disk.
 real_setup() {
@@ -88,12 +109,14 @@ real_chain() {
 # (the raw log stays as $LOG.raw).
 real_boot() {
 	local name=$1 append=${3:-} rc=0
+	local -a extra=("${REAL_QEMU_EXTRA[@]}")
+	[[ " ${REAL_BOOT_OPTS:-} " == *" --icount "* ]] && extra+=("${REAL_ICOUNT_EXTRA[@]}")
 	INITRD=$2
 	CASE=$name
 	LOG=$LOG_DIR/$name.log
 	rm -f "$LOG" "$LOG.meta" "$LOG.stderr" "$LOG.raw"
 	nice "$HARNESS_DIR/boot" ${REAL_BOOT_OPTS:-} -k "$KERNEL" -i "$INITRD" -a "$REAL_APPEND${append:+ $append}" -l "$LOG" \
-		-t "$REAL_TIMEOUT" --disk "$DISK" -- -snapshot >/dev/null || rc=$?
+		-t "$REAL_TIMEOUT" --disk "$DISK" -- -snapshot "${extra[@]}" >/dev/null || rc=$?
 	if [ -f "$LOG" ]; then
 		mv "$LOG" "$LOG.raw"
 		sed 's/\(.\)IEROFS /\1\nIEROFS /g' "$LOG.raw" >"$LOG"
