@@ -127,14 +127,19 @@ assert "the undamaged images pass check, and ls, cat, extract agree" \
 [ -s "$RT_TMP/base.out" ] && diag "$(cat "$RT_TMP/base.out")"
 
 : > "$RT_TMP/clean.list"
+# judge OUT WHAT: a test point, failed by any line in OUT
+judge() {
+	if [ -s "$1" ]; then
+		not_ok "$2: every command exits 0 or 1, check passes nothing the others refuse"
+		diag "$(head -n 30 "$1")"
+	else
+		ok "$2: every command exits 0 or 1, check passes nothing the others refuse"
+	fi
+	diag "check passed $(wc -l < "$RT_TMP/clean.list") of them (each then read whole)"
+}
+
 fuzz "$INITEROFS" "$seeds" 8 > "$RT_TMP/fuzz.out"
-if [ -s "$RT_TMP/fuzz.out" ]; then
-	not_ok "$seeds seeds x 8 random bit flips: every command exits 0 or 1, check passes nothing the others refuse"
-	diag "$(head -n 30 "$RT_TMP/fuzz.out")"
-else
-	ok "$seeds seeds x 8 random bit flips: every command exits 0 or 1, check passes nothing the others refuse"
-fi
-diag "check passed $(wc -l < "$RT_TMP/clean.list") damaged images (each then read whole)"
+judge "$RT_TMP/fuzz.out" "$seeds seeds x 8 random bit flips"
 
 # Structure-aware damage with the superblock checksum recomputed: inodes,
 # dirents, xattrs, compressed indexes, truncations.
@@ -148,13 +153,7 @@ for img in "${imgs[@]}"; do
 			sed "s|^|$(basename "$img") mutate.py seed $seed ($desc): |"
 	done
 done > "$RT_TMP/mutate.out"
-if [ -s "$RT_TMP/mutate.out" ]; then
-	not_ok "$mseeds structure-aware damages per image: every command exits 0 or 1, check passes nothing the others refuse"
-	diag "$(head -n 30 "$RT_TMP/mutate.out")"
-else
-	ok "$mseeds structure-aware damages per image: every command exits 0 or 1, check passes nothing the others refuse"
-fi
-diag "check passed $(wc -l < "$RT_TMP/clean.list") of them (each then read whole)"
+judge "$RT_TMP/mutate.out" "$mseeds structure-aware damages per image"
 
 if rt_build_asan 2>"$RT_TMP/asan-build.err"; then
 	ok "the ASan + UBSan build of initerofs compiles"
