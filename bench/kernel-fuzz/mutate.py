@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Structure-aware damage to an EROFS image, for the kernel campaign.
 
-    mutate.py -s SEED [-n COUNT] BASE OUT
+    mutate.py -s SEED [-n COUNT] [-k KIND] [-p N] BASE OUT
 
 Reads the EROFS image BASE, applies 1..COUNT (default 3) mutations chosen by
 SEED and writes OUT. The superblock stays valid: its checksum is recomputed
@@ -15,7 +15,8 @@ address, xattr count, link count, inode number), dirent (nid, nameoff,
 file type), xattr (inline xattr header or entry, shared xattr block),
 zindex (compressed map header or lcluster index), data (bytes in a data
 block), flip (random bit flips in the metadata), trunc (cut at a metadata
-boundary, the declared size kept or made to fit), garbage (everything after
+boundary, the declared size kept or made to fit; -p N: the Nth boundary
+in order, so that a run of N = 0, 1, ... cuts at every one), garbage (everything after
 the superblock random).
 
 Offsets follow fs/erofs/erofs_fs.h of Linux 6.12.
@@ -347,12 +348,17 @@ def m_data(rng, img):
 
 def m_trunc(rng, img):
     points = {len(img.d) - 1, len(img.d) - img.bs, img.meta, img.meta + 32}
-    points.update(i['off'] + rng.choice([0, 16, i['isize']]) for i in img.inodes.values())
+    for i in img.inodes.values():
+        cuts = (0, 16, i['isize']) if POINT else (rng.choice([0, 16, i['isize']]),)
+        points.update(i['off'] + c for c in cuts)
+    xoff = img.sbf('xattr_blkaddr') * img.bs
+    points.update(p for p in (SB + 128, xoff) if p)
     points.update(o for o, _ in img.dirblocks)
-    points = sorted(p for p in points if SB + 128 < p < len(img.d))
+    points = sorted(p for p in points if SB + 128 <= p < len(img.d))
     if not points:
         return m_flip(rng, img)
-    at = rng.choice(points)
+    # --point N walks the boundaries in order, one per run
+    at = points[POINT[0] % len(points)] if POINT else rng.choice(points)
     del img.d[at:]
     fit = rng.random() < 0.5
     if fit:
@@ -360,7 +366,7 @@ def m_trunc(rng, img):
         blocks = -(-at // img.bs)
         img.d.extend(b'\0' * (blocks * img.bs - at))
         img.put(SB + 36, '<I', blocks)
-    return f'trunc:at={at:#x}:{"fit" if fit else "keep"}'
+    return f'trunc:at={at:#x}:{"fit" if fit else "keep"}:of={len(points)}'
 
 
 def m_garbage(rng, img):
@@ -368,6 +374,8 @@ def m_garbage(rng, img):
     img.d[keep:] = bytes(rng.randrange(256) for _ in range(len(img.d) - keep))
     return 'garbage'
 
+
+POINT = []  # set by --point
 
 KINDS = [(m_sb, 2), (m_inode, 6), (m_dirent, 5), (m_xattr, 3), (m_zindex, 4),
          (m_flip, 3), (m_data, 1), (m_trunc, 1), (m_garbage, 0.2)]
@@ -378,10 +386,14 @@ def main():
     ap.add_argument('-s', '--seed', required=True)
     ap.add_argument('-n', '--count', type=int, default=3)
     ap.add_argument('-k', '--kind', help='only this kind (sb, inode, ...)')
+    ap.add_argument('-p', '--point', type=int,
+                    help='trunc: cut at the Nth metadata boundary (mod their number)')
     ap.add_argument('base')
     ap.add_argument('out')
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    if a.point is not None:
+        POINT.append(a.point)
     with open(a.base, 'rb') as f:
         try:
             img = Image(f.read())
