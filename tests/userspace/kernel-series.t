@@ -22,7 +22,7 @@ if [ -f "$cover" ]; then
 		like "$c" "^$section\$" "cover letter has a '$section' section"
 	done
 	like "$c" 'VFS and MM' "cover letter asks VFS and MM"
-	like "$c" 'ramfs file' "cover letter says the source is still a ramfs file shim"
+	like "$c" 'in-memory' "cover letter describes the in-memory EROFS source"
 else
 	ok 1 "the series has a cover letter ($cover)"
 fi
@@ -41,6 +41,22 @@ done
 all=$(cat "${series[@]}")
 unlike "$all" '^\+\+\+ b/init/initerofs_bdev\.c' "the series does not add the block device backend"
 unlike "$all" '^\+config INITEROFS_BDEV' "the series does not define CONFIG_INITEROFS_BDEV"
+
+# Issue 11: EROFS mounts the image from memory itself. No ramfs file with
+# swapped operations in init/, no EROFS headers included from init/ (EROFS
+# validates the superblock), and the EROFS patch comes before its user.
+unlike "$all" '^\+\+\+ b/init/initerofs_file\.c' "the series has no ramfs file shim (init/initerofs_file.c)"
+unlike "$all" '^\+#include "\.\./fs/erofs/' "init/ includes no EROFS internal header"
+unlike "$all" '^\+.*crc32c\(' "init/ computes no superblock checksum"
+mem=$(grep -l '^+++ b/fs/erofs/mem\.c' "${series[@]}" | head -n 1)
+user=$(grep -l '^+++ b/init/initerofs_mem\.c' "${series[@]}" | head -n 1)
+if [ -n "$mem" ] && [ -n "$user" ]; then
+	ok 0 "the series adds the EROFS memory source and its init user"
+	cmp_num "$(basename "$mem" | cut -c1-4 | sed 's/^0*//')" -lt "$(basename "$user" | cut -c1-4 | sed 's/^0*//')" \
+		"the EROFS memory source comes before init uses it"
+else
+	ok 1 "the series adds fs/erofs/mem.c and init/initerofs_mem.c"
+fi
 
 # Every symbol a design fragment asks for is defined by the series or by
 # the design's own patches (kernel/compare/NAME/).
