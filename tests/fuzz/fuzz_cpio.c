@@ -40,21 +40,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ie_cpio_import *imp;
 	struct ie_stream in;
 	struct ie_tree *tree;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	uint64_t prefix = 0;
 
 	ie_initrd_find_image(data, size, &loc);
 	if (ie_stream_init_mem(&in, data, size))
 		return 0;
-	if (ie_initrd_early_prefix(&in, &prefix, err, sizeof(err)))
+	if (ie_initrd_early_prefix(&in, &prefix, &err))
 		prefix = 0;
 	if (prefix > size)
 		abort();	/* the prefix is a part of the input */
 	tree = ie_tree_new();
 	imp = tree ? ie_cpio_import_new(tree, spool_fd(), 0, NULL, NULL) : NULL;
 	if (imp && !ie_initrd_scan_limited(&in, &ie_cpio_import_ops, imp,
-					   &limits, err, sizeof(err)))
-		ie_cpio_import_finish(imp, err, sizeof(err));
+					   &limits, &err))
+		ie_cpio_import_finish(imp, &err);
 	ie_cpio_import_free(imp);
 	ie_tree_free(tree);
 	ie_stream_fini(&in);

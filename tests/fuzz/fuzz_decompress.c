@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.memory = 32 << 20, .output = 64 << 20,
 	};
 	struct ie_stream in, out;
-	char err[IE_ERR_MAX];
+	struct ie_error err;
 	enum ie_compression c;
 
 	if (!size)
@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = methods[data[0] % (sizeof(methods) / sizeof(methods[0]))];
 	if (ie_stream_init_mem(&in, data + 1, size - 1))
 		return 0;
-	if (!ie_decompress_open_limited(&out, c, &in, &limits, err,
-					sizeof(err))) {
+	if (!ie_decompress_open_limited(&out, c, &in, &limits, &err)) {
 		for (;;) {
 			ssize_t got = ie_stream_need(&out, 1);
 

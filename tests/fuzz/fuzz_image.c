@@ -124,12 +124,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!stats.opened++ && getenv("FUZZ_IMAGE_STATS"))
 		atexit(print_stats);
 	/* check: lenient open, everything reported. */
-	if (ie_image_open(path, IE_OPEN_LENIENT, &img, NULL, 0))
+	if (ie_image_open(path, IE_OPEN_LENIENT, &img, NULL))
 		return 0;
 	problems = ie_check(img, &rep, 0, NULL);
 	ie_image_close(img);
 	/* info, ls, cat, extract: strict open. */
-	ret = ie_image_open(path, 0, &img, NULL, 0);
+	ret = ie_image_open(path, 0, &img, NULL);
 	if (ret) {
 		if (!problems)
 			abort();	/* check passed what the others refuse */

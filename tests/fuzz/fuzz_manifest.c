@@ -15,11 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ie_tree *tree = ie_tree_new();
-	char err[1024];
+	struct ie_error err;
 
 	if (!tree)
 		return 0;
-	ie_import_manifest(tree, fuzz_as_file(data, size), err, sizeof(err));
+	ie_import_manifest(tree, fuzz_as_file(data, size), &err);
 	ie_tree_free(tree);
 	return 0;
 }
